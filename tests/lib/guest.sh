@@ -1,0 +1,94 @@
+# Guest-side helpers for scenarios run by scripts/vm-run.sh (busybox sh).
+# Source it first in a scenario:  . /lib/va/guest.sh
+#
+# Results and markers go to /dev/kmsg, so each is one atomic printk line in the
+# serial log (never split by other console output); vm-run.sh boots with
+# printk.devkmsg=on so they are not ratelimited.
+# shellcheck shell=sh
+
+# _va_emit TEXT...: one line to the kernel log (stdout if /dev/kmsg is absent).
+_va_emit() {
+	if [ -w /dev/kmsg ]; then
+		printf '%s\n' "$*" > /dev/kmsg
+	else
+		printf '%s\n' "$*"
+	fi
+}
+
+# va_result NAME PASS|FAIL [DETAIL...]
+va_result() {
+	_n=$1 _s=$2
+	shift 2
+	case $_s in PASS|FAIL) ;; *) _va_emit "VA-RESULT $_n FAIL bad status '$_s'"; return 1 ;; esac
+	# one line, whatever the detail holds
+	_d=$(printf '%s' "$*" | tr '\n\r\t' '   ' | cut -c1-400)
+	_va_emit "VA-RESULT $_n $_s${_d:+ $_d}"
+	[ "$_s" = PASS ]
+}
+
+# va_check NAME CMD...: PASS if CMD exits 0; its output is kept for the log.
+va_check() {
+	_cn=$1
+	shift
+	if _co=$("$@" 2>&1); then
+		va_result "$_cn" PASS
+	else
+		_cr=$?
+		printf '%s\n' "$_co"
+		va_result "$_cn" FAIL "rc=$_cr: $*: $(printf '%s' "$_co" | tail -n 3)"
+	fi
+}
+
+# va_wait_for TIMEOUT CMD...: run CMD every 0.5 s until it succeeds (return 0)
+# or TIMEOUT seconds pass (return 1).
+va_wait_for() {
+	_wt=$(( $1 * 2 ))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$_wt" -gt 0 ] || return 1
+		_wt=$((_wt - 1))
+		sleep 0.5
+	done
+}
+
+# va_kmemleak_scan NAME: PASS if kmemleak finds no leak (skipped without it).
+va_kmemleak_scan() {
+	_kf=/sys/kernel/debug/kmemleak
+	if [ ! -e "$_kf" ]; then
+		echo "va_kmemleak_scan: $_kf absent, skipped"
+		return 0
+	fi
+	# Objects younger than ~5 s are not reported; two scans settle grey ones.
+	echo scan > "$_kf"
+	sleep 6
+	echo scan > "$_kf"
+	_kl=$(cat "$_kf")
+	if [ -z "$_kl" ]; then
+		va_result "$1" PASS
+	else
+		printf '%s\n' "$_kl"
+		va_result "$1" FAIL "$(printf '%s\n' "$_kl" | grep -c 'unreferenced object') leaks"
+	fi
+}
+
+# va_marker TEXT: tell the host script (host.py wait-mark TEXT) we got here.
+va_marker() {
+	_va_emit "VA-MARK $*"
+}
+
+# va_wait_host TEXT TIMEOUT: wait for a line TEXT sent by `host.py send TEXT`.
+# Each send satisfies one wait. Return 1 on timeout.
+va_wait_host() {
+	[ -e /tmp/va-host.in ] || { echo "va_wait_host: no control port (ttyS1)"; return 1; }
+	touch /tmp/va-host.used
+	_hu=$(grep -cxF -- "$1" /tmp/va-host.used)
+	if va_wait_for "$2" _va_host_has "$1" "$_hu"; then
+		printf '%s\n' "$1" >> /tmp/va-host.used
+		return 0
+	fi
+	echo "va_wait_host: timed out waiting for '$1'"
+	return 1
+}
+_va_host_has() {
+	[ "$(grep -cxF -- "$1" /tmp/va-host.in)" -gt "$2" ]
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""Host-side helpers for scenario host scripts run by scripts/vm-run.sh.
+
+Environment (set by vm-run.sh): VA_QMP (QMP unix socket), VA_LOG (serial log),
+VA_RESULTS (results file), VA_CTL (control-port FIFO prefix).
+
+  host.py wait-mark TEXT TIMEOUT   wait for the guest's `va_marker TEXT`
+  host.py wait-log REGEX TIMEOUT   wait for a serial-log line matching REGEX
+  host.py qmp CMD [JSON-ARGS]      run a QMP command, print its return (JSON)
+  host.py send TEXT                send a line to the guest (`va_wait_host`)
+  host.py result NAME PASS|FAIL [DETAIL...]   record a result
+
+Exit status 1 on timeout or error; a wait also gives up at once when the guest
+has finished (VA-GUEST-DONE) without the awaited line.
+"""
+import json
+import os
+import re
+import socket
+import sys
+import time
+
+PREFIX = re.compile(r'\[\s*\d+\.\d+\] ')
+
+
+def env(name):
+    val = os.environ.get(name)
+    if not val:
+        sys.exit(f'host.py: {name} is not set (run under scripts/vm-run.sh)')
+    return val
+
+
+def log_lines():
+    """Complete serial-log lines, without CR and printk timestamp."""
+    with open(env('VA_LOG'), 'rb') as f:
+        data = f.read().decode('utf-8', 'replace')
+    for line in data.split('\n')[:-1]:
+        # a printk line may land in the middle of a line of guest output
+        yield from PREFIX.split(line.replace('\r', ''))
+
+
+def wait_log(pattern, timeout):
+    rx = re.compile(pattern)
+    deadline = time.monotonic() + float(timeout)
+    while True:
+        done = False
+        for line in log_lines():
+            if rx.search(line):
+                return line
+            done = done or line.startswith('VA-GUEST-DONE')
+        if done:
+            sys.exit(f'host.py: guest finished without /{pattern}/')
+        if time.monotonic() > deadline:
+            sys.exit(f'host.py: timed out after {timeout}s waiting for /{pattern}/')
+        time.sleep(0.2)
+
+
+def qmp(cmd, args=None):
+    path = env('VA_QMP')
+    deadline = time.monotonic() + 20
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    while True:
+        try:
+            sock.connect(path)
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            if time.monotonic() > deadline:
+                sys.exit(f'host.py: cannot connect to QMP at {path}')
+            time.sleep(0.2)
+    sock.settimeout(60)
+    rfile = sock.makefile('r', encoding='utf-8')
+
+    def call(execute, arguments=None):
+        req = {'execute': execute, 'id': execute}
+        if arguments is not None:
+            req['arguments'] = arguments
+        sock.sendall(json.dumps(req).encode() + b'\n')
+        for line in rfile:
+            msg = json.loads(line)
+            if 'event' in msg:
+                continue
+            if 'error' in msg:
+                err = msg['error']
+                sys.exit(f"host.py: qmp {execute}: {err.get('class')}: {err.get('desc')}")
+            if 'return' in msg:
+                return msg['return']
+        sys.exit(f'host.py: qmp {execute}: connection closed')
+
+    greeting = json.loads(rfile.readline() or 'null')
+    if not greeting or 'QMP' not in greeting:
+        sys.exit(f'host.py: unexpected QMP greeting: {greeting!r}')
+    call('qmp_capabilities')
+    ret = call(cmd, args)
+    sock.close()
+    return ret
+
+
+def send(text):
+    wait_log(r'^VA-CTL-READY', 120)
+    try:
+        fd = os.open(env('VA_CTL') + '.in', os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as e:
+        sys.exit(f'host.py: control port: {e}')
+    try:
+        os.write(fd, text.encode() + b'\n')
+    finally:
+        os.close(fd)
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    sub, args = argv[1], argv[2:]
+    if sub == 'wait-mark' and len(args) == 2:
+        wait_log(r'^VA-MARK ' + re.escape(args[0]) + r'\s*$', args[1])
+    elif sub == 'wait-log' and len(args) == 2:
+        print(wait_log(args[0], args[1]))
+    elif sub == 'qmp' and len(args) in (1, 2):
+        arguments = json.loads(args[1]) if len(args) == 2 else None
+        print(json.dumps(qmp(args[0], arguments)))
+    elif sub == 'send' and len(args) == 1:
+        send(args[0])
+    elif sub == 'result' and len(args) >= 2 and args[1] in ('PASS', 'FAIL'):
+        detail = ' '.join(args[2:]).replace('\n', ' ')
+        with open(env('VA_RESULTS'), 'a') as f:
+            f.write(f'VA-RESULT {args[0]} {args[1]} {detail}'.rstrip() + '\n')
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    main(sys.argv)

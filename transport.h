@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio-alt: what the PCI and MMIO transports share: the ring choice, the
+ * list of queues (alt queues are never on vdev->vqs), and the notification
+ * and interrupt accounting that exists for both kinds of queue.
+ */
+#ifndef _VIRTIO_ALT_TRANSPORT_H
+#define _VIRTIO_ALT_TRANSPORT_H
+
+#include <linux/interrupt.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/virtio.h>
+
+struct dentry;
+
+/**
+ * struct vtr_vq - the transport's view of one queue, alt or in-tree
+ * @node: entry in &vtr_device.vqs
+ * @vq: the queue; @vq->priv points back here for both ring kinds
+ * @alt: true if @vq is an alt-ring queue
+ * @notify_addr: where the transport writes available buffer notifications
+ * @vector: MSI-X vector of the queue, or VIRTIO_MSI_NO_VECTOR
+ * @notifies: available buffer notifications written by the transport
+ * @irqs: used buffer notifications the transport dispatched to the queue
+ * @debugfs: the queue's debugfs directory
+ */
+struct vtr_vq {
+	struct list_head node;
+	struct virtqueue *vq;
+	bool alt;
+	void __iomem *notify_addr;
+	u16 vector;
+	u64 notifies;
+	u64 irqs;
+	struct dentry *debugfs;
+};
+
+/**
+ * struct vtr_device - a virtio device of one of this module's transports
+ * @vdev: the device registered on the virtio bus
+ * @transport: "pci" or "mmio"
+ * @alt: the queues of this device run on the alt ring; decided in
+ *	finalize_features from the bound driver and the ring= parameter
+ * @vqs: every queue of the device, alt or in-tree (struct vtr_vq)
+ * @lock: protects @vqs against the interrupt path
+ * @debugfs: the device's debugfs directory
+ * @show: transport hook printing its details into debugfs "transport"
+ */
+struct vtr_device {
+	struct virtio_device vdev;
+	const char *transport;
+	bool alt;
+	struct list_head vqs;
+	spinlock_t lock;
+	struct dentry *debugfs;
+	void (*show)(struct vtr_device *vd, struct seq_file *s);
+};
+
+#define to_vtr(_vdev) container_of(_vdev, struct vtr_device, vdev)
+
+static inline struct vtr_vq *to_vtr_vq(const struct virtqueue *vq)
+{
+	return vq->priv;
+}
+
+/* main.c: ring= parameter */
+enum va_ring_mode { VA_RING_ALT, VA_RING_INTREE };
+extern enum va_ring_mode va_ring_mode;
+extern struct dentry *va_debugfs_root;
+
+bool vtr_is_ours(const struct virtio_device *vdev);
+void vtr_init(struct vtr_device *vd, const char *transport);
+void vtr_finalize_ring(struct vtr_device *vd);
+struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
+				unsigned int num, unsigned int align,
+				bool weak_barriers, bool ctx,
+				bool (*notify)(struct virtqueue *vq),
+				void (*callback)(struct virtqueue *vq),
+				const char *name, struct device *dma_dev);
+void vtr_del_vq(struct vtr_device *vd, struct virtqueue *vq);
+irqreturn_t vtr_vq_interrupt(int irq, void *opaque);
+irqreturn_t vtr_vqs_interrupt(struct vtr_device *vd);
+int vtr_register(struct vtr_device *vd);
+void vtr_unregister(struct vtr_device *vd);
+
+/* debugfs.c */
+void va_debugfs_add_device(struct vtr_device *vd);
+void va_debugfs_add_vq(struct vtr_device *vd, struct vtr_vq *info);
+
+/* transport_pci.c, balloon.c */
+int vp_alt_init(void);
+void vp_alt_exit(void);
+int va_balloon_init(void);
+void va_balloon_exit(void);
+
+#endif /* _VIRTIO_ALT_TRANSPORT_H */

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * virtio-alt: an alternative virtqueue ring (driver side).
+ *
+ * The API mirrors the in-tree virtqueue API (include/linux/virtio.h) with the
+ * prefix vra_, so a driver can switch rings through vq.h alone. A queue made
+ * here embeds struct virtqueue but is never on vdev->vqs: the virtio core
+ * treats every entry of that list as its own struct vring_virtqueue.
+ */
+#ifndef _VIRTIO_RING_ALT_H
+#define _VIRTIO_RING_ALT_H
+
+#include <linux/types.h>
+#include <linux/interrupt.h>
+#include <linux/scatterlist.h>
+#include <linux/virtio.h>
+
+/*
+ * Per-queue counters, in the order debugfs prints them. Each is a plain u64
+ * written by the queue's single writer (the caller's serialization for the
+ * add/kick/get_buf side, the interrupt handler for irqs) and read with
+ * READ_ONCE().
+ */
+#define VRA_STATS(X)							\
+	X(bufs_added)		/* buffers made available */		\
+	X(descs_added)		/* descriptors made available */	\
+	X(bufs_used)		/* used buffers returned to the driver */ \
+	X(kicks)		/* available buffer notifications sent */ \
+	X(kicks_suppressed)	/* notifications the device said it needs not */ \
+	X(irqs)			/* used buffer notifications taken */	\
+	X(irqs_spurious)	/* ... that found no used buffer */	\
+	X(irqs_suppressed)	/* used buffers harvested with callbacks off */ \
+	X(cb_disables)		/* vra_disable_cb() calls */		\
+	X(cb_enables)		/* vra_enable_cb*() calls */		\
+	X(avail_wraps)		/* driver position wrapped to slot 0 */	\
+	X(used_wraps)		/* used position wrapped to slot 0 */	\
+	X(enospc)		/* vra_add_sgs() returning -ENOSPC */
+
+/* Why a queue was marked broken; one counter each. */
+#define VRA_BROKEN(X)							\
+	X(used_id_range)	/* used id >= queue size */		\
+	X(used_id_idle)		/* used id not in flight */		\
+	X(used_len)		/* used length > device-writable bytes */ \
+	X(used_idx_jump)	/* used index moved past what is in flight */ \
+	X(notify_failed)	/* transport notify returned false */	\
+	X(by_transport)		/* vra_break() from the transport */
+
+#define VRA_ENUM(name) VRA_STAT_##name,
+enum vra_stat { VRA_STATS(VRA_ENUM) VRA_STAT_NR };
+#undef VRA_ENUM
+#define VRA_ENUM(name) VRA_BROKEN_##name,
+enum vra_broken { VRA_BROKEN(VRA_ENUM) VRA_BROKEN_NR };
+#undef VRA_ENUM
+
+/**
+ * struct vra_stats - counters of one alt virtqueue
+ * @v: counters indexed by enum vra_stat
+ * @broken: one counter per enum vra_broken reason
+ */
+struct vra_stats {
+	u64 v[VRA_STAT_NR];
+	u64 broken[VRA_BROKEN_NR];
+};
+
+extern const char * const vra_stat_names[VRA_STAT_NR];
+extern const char * const vra_broken_names[VRA_BROKEN_NR];
+
+/**
+ * struct vra_split_layout - where the parts of a split ring lie
+ * @desc: offset of the descriptor table, bytes (always 0)
+ * @avail: offset of the driver area (available ring), bytes
+ * @used: offset of the device area (used ring), bytes
+ * @size: total size, bytes
+ */
+struct vra_split_layout {
+	size_t desc;
+	size_t avail;
+	size_t used;
+	size_t size;
+};
+
+int vra_split_layout(unsigned int num, unsigned int align,
+		     struct vra_split_layout *l);
+
+struct virtqueue *vra_create_virtqueue(unsigned int index, unsigned int num,
+				       unsigned int vring_align,
+				       struct virtio_device *vdev,
+				       bool weak_barriers, bool may_reduce_num,
+				       bool ctx,
+				       bool (*notify)(struct virtqueue *vq),
+				       void (*callback)(struct virtqueue *vq),
+				       const char *name,
+				       struct device *dma_dev);
+void vra_del_virtqueue(struct virtqueue *vq);
+void vra_transport_features(struct virtio_device *vdev);
+
+int vra_add_sgs(struct virtqueue *vq, struct scatterlist *sgs[],
+		unsigned int out_sgs, unsigned int in_sgs, void *data,
+		gfp_t gfp);
+int vra_add_outbuf(struct virtqueue *vq, struct scatterlist *sg,
+		   unsigned int num, void *data, gfp_t gfp);
+int vra_add_inbuf(struct virtqueue *vq, struct scatterlist *sg,
+		  unsigned int num, void *data, gfp_t gfp);
+bool vra_kick_prepare(struct virtqueue *vq);
+bool vra_notify(struct virtqueue *vq);
+bool vra_kick(struct virtqueue *vq);
+void *vra_get_buf_ctx(struct virtqueue *vq, unsigned int *len, void **ctx);
+void *vra_get_buf(struct virtqueue *vq, unsigned int *len);
+void vra_disable_cb(struct virtqueue *vq);
+unsigned int vra_enable_cb_prepare(struct virtqueue *vq);
+bool vra_poll(struct virtqueue *vq, unsigned int last_used_idx);
+bool vra_enable_cb(struct virtqueue *vq);
+bool vra_enable_cb_delayed(struct virtqueue *vq);
+void *vra_detach_unused_buf(struct virtqueue *vq);
+irqreturn_t vra_interrupt(int irq, void *_vq);
+bool vra_is_broken(const struct virtqueue *vq);
+void vra_break(struct virtqueue *vq);
+unsigned int vra_get_vring_size(const struct virtqueue *vq);
+dma_addr_t vra_get_desc_addr(const struct virtqueue *vq);
+dma_addr_t vra_get_avail_addr(const struct virtqueue *vq);
+dma_addr_t vra_get_used_addr(const struct virtqueue *vq);
+const struct vra_stats *vra_get_stats(const struct virtqueue *vq);
+
+#endif /* _VIRTIO_RING_ALT_H */
