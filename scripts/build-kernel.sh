@@ -18,7 +18,9 @@ log() { echo "build-kernel: $*" >&2; }
 
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) || {
 	log "linux-source-6.12 is not installed (run scripts/deps.sh)"; exit 1; }
-key=$(cat "$frag" "$0" | sha256sum | cut -c1-12)
+# Bump RECIPE when a change to this script changes what gets built.
+RECIPE=1
+key=$( { echo "recipe $RECIPE"; cat "$frag"; } | sha256sum | cut -c1-12)
 dir=$cache/kernel-$ver-$key
 src=$cache/src-$ver
 
@@ -28,6 +30,13 @@ if [ -f "$dir/done" ]; then
 fi
 
 mkdir -p "$cache"
+# One builder at a time; a second caller waits and then finds the result.
+exec 9>"$cache/lock"
+flock 9
+if [ -f "$dir/done" ]; then
+	echo "$dir"
+	exit 0
+fi
 if [ ! -f "$src/.unpacked" ]; then
 	log "unpacking $tarball"
 	rm -rf "$src" "$src.tmp"
