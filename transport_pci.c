@@ -27,6 +27,21 @@
 
 #define VP_RESET_TIMEOUT_MS	5000
 
+/* How used buffer notifications arrive, best first (4.1.4.5, 4.1.5.1.2). */
+enum vp_irq_mode {
+	VP_IRQ_MSIX_PER_VQ,	/* one vector per queue, one for config */
+	VP_IRQ_MSIX_SHARED,	/* one vector for all queues, one for config */
+	VP_IRQ_INTX,		/* one shared line; the ISR says which */
+	VP_IRQ_NONE,
+};
+
+static const char * const vp_irq_mode_names[] = {
+	[VP_IRQ_MSIX_PER_VQ] = "msix-per-vq",
+	[VP_IRQ_MSIX_SHARED] = "msix-shared",
+	[VP_IRQ_INTX] = "intx",
+	[VP_IRQ_NONE] = "none",
+};
+
 struct vp_alt_device {
 	struct vtr_device vtr;
 	struct pci_dev *pdev;
@@ -40,11 +55,10 @@ struct vp_alt_device {
 	u32 notify_off_multiplier;
 	int bars;			/* BARs requested, bit per BAR */
 
-	bool msix;			/* MSI-X in use, else INTx */
-	unsigned int nvectors;		/* allocated and requested */
+	enum vp_irq_mode irq_mode;
+	unsigned int nvectors;		/* MSI-X vectors allocated */
 	char (*vector_names)[32];
-	void **vector_data;		/* per vector: struct vtr_vq, or vp */
-	bool intx_requested;
+	void **vector_data;		/* per requested vector: its dev_id */
 };
 
 #define to_vp(_vdev) container_of(to_vtr(_vdev), struct vp_alt_device, vtr)
@@ -204,7 +218,7 @@ static void vp_synchronize_vectors(struct vp_alt_device *vp)
 {
 	unsigned int i;
 
-	if (vp->intx_requested)
+	if (vp->irq_mode == VP_IRQ_INTX)
 		synchronize_irq(vp->pdev->irq);
 	for (i = 0; i < vp->nvectors; i++)
 		if (vp->vector_data[i])
@@ -301,12 +315,16 @@ static void vp_free_irqs(struct vp_alt_device *vp)
 		if (vp->vector_data[i])
 			free_irq(pci_irq_vector(vp->pdev, i),
 				 vp->vector_data[i]);
-	if (vp->intx_requested)
+	if (vp->irq_mode == VP_IRQ_INTX)
 		free_irq(vp->pdev->irq, vp);
-	vp->intx_requested = false;
-	if (vp->nvectors)
+	if (vp->nvectors) {
+		iowrite16(VIRTIO_MSI_NO_VECTOR, VP_CFG(vp, msix_config));
+		/* Flush the write out to the device. */
+		ioread16(VP_CFG(vp, msix_config));
 		pci_free_irq_vectors(vp->pdev);
+	}
 	vp->nvectors = 0;
+	vp->irq_mode = VP_IRQ_NONE;
 	kfree(vp->vector_names);
 	kfree(vp->vector_data);
 	vp->vector_names = NULL;
@@ -319,25 +337,21 @@ static void vp_del_vqs(struct virtio_device *vdev)
 	struct vtr_vq *info, *tmp;
 
 	list_for_each_entry_safe(info, tmp, &vp->vtr.vqs, node) {
-		if (vp->msix) {
+		if (vp->nvectors) {
 			iowrite16(info->vq->index, VP_CFG(vp, queue_select));
 			iowrite16(VIRTIO_MSI_NO_VECTOR,
 				  VP_CFG(vp, queue_msix_vector));
 			/* Flush the write out to the device. */
 			ioread16(VP_CFG(vp, queue_msix_vector));
 		}
-		if (info->vector != VIRTIO_MSI_NO_VECTOR) {
+		if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ &&
+		    info->vector != VIRTIO_MSI_NO_VECTOR) {
 			free_irq(pci_irq_vector(vp->pdev, info->vector), info);
 			vp->vector_data[info->vector] = NULL;
 		}
 		vtr_del_vq(&vp->vtr, info->vq);
 	}
-	if (vp->msix) {
-		iowrite16(VIRTIO_MSI_NO_VECTOR, VP_CFG(vp, msix_config));
-		ioread16(VP_CFG(vp, msix_config));
-	}
 	vp_free_irqs(vp);
-	vp->msix = false;
 }
 
 /* Request MSI-X vector @v for @handler; record it for freeing. */
@@ -356,39 +370,51 @@ static int vp_request_vector(struct vp_alt_device *vp, unsigned int v,
 	return err;
 }
 
-static int vp_setup_irqs(struct vp_alt_device *vp, unsigned int ncallbacks)
+static irqreturn_t vp_vqs_interrupt(int irq, void *opaque)
 {
-	unsigned int nvec = 1 + ncallbacks;
+	struct vp_alt_device *vp = opaque;
+
+	return vtr_vqs_interrupt(&vp->vtr);
+}
+
+/* Set up interrupts for @mode; vp_free_irqs() undoes a partial setup. */
+static int vp_setup_irqs(struct vp_alt_device *vp, enum vp_irq_mode mode,
+			 unsigned int ncallbacks)
+{
+	unsigned int nvec;
 	int err;
 
+	vp->irq_mode = mode;
+	if (mode == VP_IRQ_INTX) {
+		err = request_irq(vp->pdev->irq, vp_intx_interrupt,
+				  IRQF_SHARED, dev_name(&vp->vtr.vdev.dev), vp);
+		if (err)
+			vp->irq_mode = VP_IRQ_NONE;
+		return err;
+	}
+
+	nvec = mode == VP_IRQ_MSIX_PER_VQ ? 1 + ncallbacks : 2;
 	vp->vector_names = kcalloc(nvec, sizeof(*vp->vector_names),
 				   GFP_KERNEL);
 	vp->vector_data = kcalloc(nvec, sizeof(*vp->vector_data), GFP_KERNEL);
 	if (!vp->vector_names || !vp->vector_data)
 		return -ENOMEM;
-
 	err = pci_alloc_irq_vectors(vp->pdev, nvec, nvec, PCI_IRQ_MSIX);
-	if (err == nvec) {
-		vp->nvectors = nvec;
-		vp->msix = true;
-		err = vp_request_vector(vp, 0, vp_config_interrupt, vp,
-					"config");
-		if (err)
-			return err;
-		iowrite16(0, VP_CFG(vp, msix_config));
-		if (ioread16(VP_CFG(vp, msix_config)) != 0) {
-			dev_err(&vp->vtr.vdev.dev,
-				"device refused MSI-X vector 0 for configuration changes\n");
-			return -EBUSY;
-		}
-		return 0;
+	if (err < 0)
+		return err;
+	vp->nvectors = nvec;
+	err = vp_request_vector(vp, 0, vp_config_interrupt, vp, "config");
+	if (err)
+		return err;
+	iowrite16(0, VP_CFG(vp, msix_config));
+	if (ioread16(VP_CFG(vp, msix_config)) != 0) {
+		dev_err(&vp->vtr.vdev.dev,
+			"device refused MSI-X vector 0 for configuration changes\n");
+		return -EBUSY;
 	}
-	dev_warn(&vp->vtr.vdev.dev,
-		 "%u MSI-X vectors unavailable (%d), using INTx\n", nvec, err);
-	err = request_irq(vp->pdev->irq, vp_intx_interrupt, IRQF_SHARED,
-			  dev_name(&vp->vtr.vdev.dev), vp);
-	if (!err)
-		vp->intx_requested = true;
+	if (mode == VP_IRQ_MSIX_SHARED)
+		err = vp_request_vector(vp, 1, vp_vqs_interrupt, vp,
+					"virtqueues");
 	return err;
 }
 
@@ -441,8 +467,6 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 		     VP_CFG(vp, queue_used_hi));
 
 	if (vector != VIRTIO_MSI_NO_VECTOR) {
-		int err;
-
 		iowrite16(vector, VP_CFG(vp, queue_msix_vector));
 		if (ioread16(VP_CFG(vp, queue_msix_vector)) != vector) {
 			dev_err(&vdev->dev,
@@ -451,32 +475,33 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 			vtr_del_vq(&vp->vtr, vq);
 			return ERR_PTR(-EBUSY);
 		}
-		err = vp_request_vector(vp, vector, vtr_vq_interrupt, info,
-					qi->name);
+		info->vector = vector;
+	}
+	if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ && qi->callback) {
+		int err = vp_request_vector(vp, vector, vtr_vq_interrupt, info,
+					    qi->name);
+
 		if (err) {
 			vtr_del_vq(&vp->vtr, vq);
 			return ERR_PTR(err);
 		}
-		info->vector = vector;
 	}
 	return vq;
 }
 
-static int vp_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
-			    struct virtqueue *vqs[],
-			    struct va_vq_info vqs_info[],
-			    struct irq_affinity *desc)
+static int vp_find_vqs_mode(struct vp_alt_device *vp, enum vp_irq_mode mode,
+			    unsigned int nvqs, struct virtqueue *vqs[],
+			    struct va_vq_info vqs_info[])
 {
-	struct vp_alt_device *vp = to_vp(vdev);
 	unsigned int i, index = 0, ncallbacks = 0;
-	u16 vector = 1;
+	u16 next_vector = 1;
 	struct vtr_vq *info;
 	int err;
 
 	for (i = 0; i < nvqs; i++)
 		if (vqs_info[i].name && vqs_info[i].callback)
 			ncallbacks++;
-	err = vp_setup_irqs(vp, ncallbacks);
+	err = vp_setup_irqs(vp, mode, ncallbacks);
 	if (err)
 		goto fail;
 
@@ -488,8 +513,10 @@ static int vp_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
 			vqs[i] = NULL;
 			continue;
 		}
-		if (vp->msix && qi->callback)
-			v = vector++;
+		if (qi->callback && mode == VP_IRQ_MSIX_PER_VQ)
+			v = next_vector++;
+		else if (qi->callback && mode == VP_IRQ_MSIX_SHARED)
+			v = 1;
 		vqs[i] = vp_setup_vq(vp, index++, qi, v);
 		if (IS_ERR(vqs[i])) {
 			err = PTR_ERR(vqs[i]);
@@ -508,7 +535,36 @@ static int vp_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
 	return 0;
 
 fail:
-	vp_del_vqs(vdev);
+	vp_del_vqs(&vp->vtr.vdev);
+	return err;
+}
+
+/*
+ * Try one MSI-X vector per queue, then one vector shared by all queues,
+ * then INTx, as the in-tree transport does; say which one failed and why.
+ */
+static int vp_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
+			    struct virtqueue *vqs[],
+			    struct va_vq_info vqs_info[],
+			    struct irq_affinity *desc)
+{
+	struct vp_alt_device *vp = to_vp(vdev);
+	enum vp_irq_mode mode = VP_IRQ_MSIX_PER_VQ;
+	int err;
+
+	if (!vp->pdev->msix_cap)
+		mode = VP_IRQ_INTX;
+	for (;; mode++) {
+		err = vp_find_vqs_mode(vp, mode, nvqs, vqs, vqs_info);
+		if (!err || mode == VP_IRQ_INTX)
+			break;
+		dev_info(&vdev->dev, "interrupts %s unavailable (%pe); trying %s\n",
+			 vp_irq_mode_names[mode], ERR_PTR(err),
+			 vp_irq_mode_names[mode + 1]);
+	}
+	if (err)
+		dev_err(&vdev->dev, "setting up %u queues: %pe\n", nvqs,
+			ERR_PTR(err));
 	return err;
 }
 
@@ -532,8 +588,7 @@ static void vp_show(struct vtr_device *vd, struct seq_file *s)
 	struct vp_alt_device *vp = container_of(vd, struct vp_alt_device, vtr);
 
 	seq_printf(s, "pci %s\n", pci_name(vp->pdev));
-	seq_printf(s, "interrupts %s\n", vp->msix ? "msix-per-vq" :
-		   vp->intx_requested ? "intx" : "none");
+	seq_printf(s, "interrupts %s\n", vp_irq_mode_names[vp->irq_mode]);
 	seq_printf(s, "vectors %u\n", vp->nvectors);
 	seq_printf(s, "notify_off_multiplier %u\n", vp->notify_off_multiplier);
 	seq_printf(s, "device_cfg_len %zu\n", vp->device_len);
@@ -626,6 +681,7 @@ static int vp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!vp)
 		return -ENOMEM;
 	vp->pdev = pdev;
+	vp->irq_mode = VP_IRQ_NONE;
 	vtr_init(&vp->vtr, "pci");
 	vp->vtr.show = vp_show;
 	vp->vtr.vdev.dev.parent = &pdev->dev;

@@ -44,7 +44,7 @@ for raw in text.split('\n'):
         if head.match(line):
             cur = {'plan': None, 'body': []}
             docs.append(cur)
-        elif cur is not None:
+        elif cur is not None and not line.startswith('VA-'):
             m = plan.match(line)
             if cur['plan'] is None and m:
                 cur['plan'] = int(m.group(1))

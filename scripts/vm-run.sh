@@ -15,7 +15,8 @@ usage: vm-run.sh --kernel BZIMAGE --mods DIR --guest FILE [options]
   --machine M        q35 (default) or microvm
   --mem MIB          guest memory (default 2048)
   --smp N            guest CPUs (default 1)
-  --qemu-arg ARG     appended to the QEMU command line (repeatable)
+  --qemu-arg ARGS    appended to the QEMU command line, split at blanks
+                     (repeatable): --qemu-arg "-device virtio-rng-pci"
   --guest FILE       scenario script, run in the guest as `sh /test.sh`;
                      its basename without extension names the scenario
   --guest-lib FILE   copied to /lib/va/ in the guest (repeatable)
@@ -45,7 +46,7 @@ while [ $# -gt 0 ]; do
 	--machine) machine=$2 ;;
 	--mem) mem=$2 ;;
 	--smp) smp=$2 ;;
-	--qemu-arg) qargs+=("$2") ;;
+	--qemu-arg) read -ra words <<< "$2"; qargs+=("${words[@]}") ;;
 	--guest) guest=$2 ;;
 	--guest-lib) libs+=("$2") ;;
 	--host) host=$2 ;;
@@ -64,7 +65,13 @@ done
 [ -d "$mods/lib/modules" ] || die "--mods: no lib/modules in '$mods'"
 case $machine in
 q35) mach=(-M q35) ;;
-microvm) mach=(-M "microvm,pit=on,pic=on,rtc=on") ;;
+microvm)
+	mach=(-M "microvm,pit=on,pic=on,rtc=on")
+	# Under TCG the guest's PIT-based TSC calibration fails now and then and
+	# microvm has no HPET/PM timer to fall back on: boot hangs. Under TCG the
+	# guest TSC runs at the host's rate, so tell the guest that rate.
+	khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+	[ -z "$khz" ] || append="tsc_early_khz=$khz $append" ;;
 *) die "--machine must be q35 or microvm" ;;
 esac
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout must be a number of seconds"
