@@ -356,7 +356,7 @@ static void va_balloon_remove(struct virtio_device *vdev)
 				vb->num_pages);
 			break;
 		}
-		msleep(10);
+		msleep(20);
 	}
 	if (!vb->dead)
 		va_update_actual(vb);

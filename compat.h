@@ -1,20 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * virtio-alt: every difference between the kernels we build for (6.1 to
- * 6.12) lives here, and nowhere else.
+ * 6.12) lives here, and nowhere else (Kbuild only probes the headers for
+ * the VA_HAVE_* symbols used below).
  */
 #ifndef _VIRTIO_ALT_COMPAT_H
 #define _VIRTIO_ALT_COMPAT_H
 
-#include <linux/version.h>
+#include <linux/slab.h>
 #include <linux/virtio_config.h>
 
 /*
  * find_vqs() took parallel arrays of callbacks, names and ctx flags until
  * 6.11, then one array of struct virtqueue_info. Inside the module we use
  * the new shape everywhere; on older kernels struct va_vq_info stands in.
+ * Kbuild defines VA_HAVE_VIRTQUEUE_INFO by looking at the kernel's header,
+ * so a backport is found as well as a new version.
+ *
+ * A transport declares its find_vqs as fn(VA_FIND_VQS_ARGS) and forwards
+ * with VA_FIND_VQS_CALL(handler), handler taking struct va_vq_info[].
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#ifdef VA_HAVE_VIRTQUEUE_INFO
 #define va_vq_info virtqueue_info
 
 #define VA_FIND_VQS_ARGS						\
@@ -41,25 +47,40 @@ struct va_vq_info {
 	struct virtqueue *vqs[], vq_callback_t *callbacks[],		\
 	const char * const names[], const bool *ctx,			\
 	struct irq_affinity *desc
+#define VA_FIND_VQS_CALL(fn)						\
+	va_find_vqs_arrays(vdev, nvqs, vqs, callbacks, names, ctx, desc, fn)
 
-/* Convert the old arrays, then call @fn with the new shape. */
-#define VA_FIND_VQS_CALL(fn) ({						\
-	struct va_vq_info *_info;					\
-	unsigned int _i;						\
-	int _err;							\
-									\
-	_info = kcalloc(nvqs, sizeof(*_info), GFP_KERNEL);		\
-	if (!_info)							\
-		return -ENOMEM;						\
-	for (_i = 0; _i < nvqs; _i++) {					\
-		_info[_i].name = names[_i];				\
-		_info[_i].callback = callbacks[_i];			\
-		_info[_i].ctx = ctx ? ctx[_i] : false;			\
-	}								\
-	_err = fn(vdev, nvqs, vqs, _info, desc);			\
-	kfree(_info);							\
-	_err;								\
-})
+typedef int va_find_vqs_fn(struct virtio_device *vdev, unsigned int nvqs,
+			   struct virtqueue *vqs[],
+			   struct va_vq_info vqs_info[],
+			   struct irq_affinity *desc);
+
+/* Convert the old parallel arrays into struct va_vq_info, call @fn. */
+static inline int va_find_vqs_arrays(struct virtio_device *vdev,
+				     unsigned int nvqs,
+				     struct virtqueue *vqs[],
+				     vq_callback_t *callbacks[],
+				     const char * const names[],
+				     const bool *ctx,
+				     struct irq_affinity *desc,
+				     va_find_vqs_fn *fn)
+{
+	struct va_vq_info *info;
+	unsigned int i;
+	int err;
+
+	info = kcalloc(nvqs, sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	for (i = 0; i < nvqs; i++) {
+		info[i].name = names[i];
+		info[i].callback = callbacks[i];
+		info[i].ctx = ctx ? ctx[i] : false;
+	}
+	err = fn(vdev, nvqs, vqs, info, desc);
+	kfree(info);
+	return err;
+}
 
 static inline int va_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			      struct virtqueue *vqs[],

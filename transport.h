@@ -52,7 +52,7 @@ struct vtr_device {
 	const char *transport;
 	bool alt;
 	struct list_head vqs;
-	spinlock_t lock;
+	spinlock_t lock;	/* protects @vqs against the interrupt path */
 	struct dentry *debugfs;
 	void (*show)(struct vtr_device *vd, struct seq_file *s);
 };

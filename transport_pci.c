@@ -63,8 +63,6 @@ struct vp_alt_device {
 
 #define to_vp(_vdev) container_of(to_vtr(_vdev), struct vp_alt_device, vtr)
 
-#define VP_CFG(vp, field) (&(vp)->common->field)
-
 static void vp_iowrite64(u64 val, __le32 __iomem *lo, __le32 __iomem *hi)
 {
 	iowrite32(lower_32_bits(val), lo);
@@ -201,17 +199,17 @@ static void vp_set(struct virtio_device *vdev, unsigned int offset,
 
 static u32 vp_generation(struct virtio_device *vdev)
 {
-	return ioread8(VP_CFG(to_vp(vdev), config_generation));
+	return ioread8(&to_vp(vdev)->common->config_generation);
 }
 
 static u8 vp_get_status(struct virtio_device *vdev)
 {
-	return ioread8(VP_CFG(to_vp(vdev), device_status));
+	return ioread8(&to_vp(vdev)->common->device_status);
 }
 
 static void vp_set_status(struct virtio_device *vdev, u8 status)
 {
-	iowrite8(status, VP_CFG(to_vp(vdev), device_status));
+	iowrite8(status, &to_vp(vdev)->common->device_status);
 }
 
 static void vp_synchronize_vectors(struct vp_alt_device *vp)
@@ -228,18 +226,18 @@ static void vp_synchronize_vectors(struct vp_alt_device *vp)
 static void vp_reset(struct virtio_device *vdev)
 {
 	struct vp_alt_device *vp = to_vp(vdev);
-	unsigned int ms = 0;
+	unsigned long deadline = jiffies + msecs_to_jiffies(VP_RESET_TIMEOUT_MS);
 
 	/* 4.1.4.3.2: after writing 0, wait until device_status reads 0. */
-	iowrite8(0, VP_CFG(vp, device_status));
-	while (ioread8(VP_CFG(vp, device_status))) {
-		if (++ms > VP_RESET_TIMEOUT_MS) {
+	iowrite8(0, &vp->common->device_status);
+	while (ioread8(&vp->common->device_status)) {
+		if (time_after(jiffies, deadline)) {
 			dev_err(&vdev->dev,
 				"device did not complete reset within %u ms\n",
 				VP_RESET_TIMEOUT_MS);
 			break;
 		}
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	/* No interrupt of the old configuration runs after this. */
 	vp_synchronize_vectors(vp);
@@ -250,10 +248,10 @@ static u64 vp_get_features(struct virtio_device *vdev)
 	struct vp_alt_device *vp = to_vp(vdev);
 	u64 features;
 
-	iowrite32(0, VP_CFG(vp, device_feature_select));
-	features = ioread32(VP_CFG(vp, device_feature));
-	iowrite32(1, VP_CFG(vp, device_feature_select));
-	features |= (u64)ioread32(VP_CFG(vp, device_feature)) << 32;
+	iowrite32(0, &vp->common->device_feature_select);
+	features = ioread32(&vp->common->device_feature);
+	iowrite32(1, &vp->common->device_feature_select);
+	features |= (u64)ioread32(&vp->common->device_feature) << 32;
 	return features;
 }
 
@@ -268,10 +266,10 @@ static int vp_finalize_features(struct virtio_device *vdev)
 			"device does not offer VIRTIO_F_VERSION_1, which the modern interface requires\n");
 		return -EINVAL;
 	}
-	iowrite32(0, VP_CFG(vp, guest_feature_select));
-	iowrite32(lower_32_bits(vdev->features), VP_CFG(vp, guest_feature));
-	iowrite32(1, VP_CFG(vp, guest_feature_select));
-	iowrite32(upper_32_bits(vdev->features), VP_CFG(vp, guest_feature));
+	iowrite32(0, &vp->common->guest_feature_select);
+	iowrite32(lower_32_bits(vdev->features), &vp->common->guest_feature);
+	iowrite32(1, &vp->common->guest_feature_select);
+	iowrite32(upper_32_bits(vdev->features), &vp->common->guest_feature);
 	return 0;
 }
 
@@ -318,9 +316,9 @@ static void vp_free_irqs(struct vp_alt_device *vp)
 	if (vp->irq_mode == VP_IRQ_INTX)
 		free_irq(vp->pdev->irq, vp);
 	if (vp->nvectors) {
-		iowrite16(VIRTIO_MSI_NO_VECTOR, VP_CFG(vp, msix_config));
+		iowrite16(VIRTIO_MSI_NO_VECTOR, &vp->common->msix_config);
 		/* Flush the write out to the device. */
-		ioread16(VP_CFG(vp, msix_config));
+		ioread16(&vp->common->msix_config);
 		pci_free_irq_vectors(vp->pdev);
 	}
 	vp->nvectors = 0;
@@ -338,11 +336,11 @@ static void vp_del_vqs(struct virtio_device *vdev)
 
 	list_for_each_entry_safe(info, tmp, &vp->vtr.vqs, node) {
 		if (vp->nvectors) {
-			iowrite16(info->vq->index, VP_CFG(vp, queue_select));
+			iowrite16(info->vq->index, &vp->common->queue_select);
 			iowrite16(VIRTIO_MSI_NO_VECTOR,
-				  VP_CFG(vp, queue_msix_vector));
+				  &vp->common->queue_msix_vector);
 			/* Flush the write out to the device. */
-			ioread16(VP_CFG(vp, queue_msix_vector));
+			ioread16(&vp->common->queue_msix_vector);
 		}
 		if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ &&
 		    info->vector != VIRTIO_MSI_NO_VECTOR) {
@@ -406,8 +404,8 @@ static int vp_setup_irqs(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	err = vp_request_vector(vp, 0, vp_config_interrupt, vp, "config");
 	if (err)
 		return err;
-	iowrite16(0, VP_CFG(vp, msix_config));
-	if (ioread16(VP_CFG(vp, msix_config)) != 0) {
+	iowrite16(0, &vp->common->msix_config);
+	if (ioread16(&vp->common->msix_config) != 0) {
 		dev_err(&vp->vtr.vdev.dev,
 			"device refused MSI-X vector 0 for configuration changes\n");
 		return -EBUSY;
@@ -429,14 +427,14 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 	u16 num, off;
 	u64 offset;
 
-	iowrite16(index, VP_CFG(vp, queue_select));
-	num = ioread16(VP_CFG(vp, queue_size));
-	if (!num || ioread16(VP_CFG(vp, queue_enable))) {
+	iowrite16(index, &vp->common->queue_select);
+	num = ioread16(&vp->common->queue_size);
+	if (!num || ioread16(&vp->common->queue_enable)) {
 		dev_err(&vdev->dev, "queue %u (%s) is %s\n", index, qi->name,
 			num ? "already enabled" : "not available");
 		return ERR_PTR(-ENOENT);
 	}
-	off = ioread16(VP_CFG(vp, queue_notify_off));
+	off = ioread16(&vp->common->queue_notify_off);
 	offset = (u64)off * vp->notify_off_multiplier;
 	if (offset + sizeof(u16) > vp->notify_len) {
 		dev_err(&vdev->dev,
@@ -458,17 +456,17 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 	info->notify_addr = vp->notify_base + offset;
 
 	/* The ring may have been made smaller than the device's maximum. */
-	iowrite16(vaq_vring_size(vq), VP_CFG(vp, queue_size));
-	vp_iowrite64(vaq_desc_addr(vq), VP_CFG(vp, queue_desc_lo),
-		     VP_CFG(vp, queue_desc_hi));
-	vp_iowrite64(vaq_avail_addr(vq), VP_CFG(vp, queue_avail_lo),
-		     VP_CFG(vp, queue_avail_hi));
-	vp_iowrite64(vaq_used_addr(vq), VP_CFG(vp, queue_used_lo),
-		     VP_CFG(vp, queue_used_hi));
+	iowrite16(vaq_vring_size(vq), &vp->common->queue_size);
+	vp_iowrite64(vaq_desc_addr(vq), &vp->common->queue_desc_lo,
+		     &vp->common->queue_desc_hi);
+	vp_iowrite64(vaq_avail_addr(vq), &vp->common->queue_avail_lo,
+		     &vp->common->queue_avail_hi);
+	vp_iowrite64(vaq_used_addr(vq), &vp->common->queue_used_lo,
+		     &vp->common->queue_used_hi);
 
 	if (vector != VIRTIO_MSI_NO_VECTOR) {
-		iowrite16(vector, VP_CFG(vp, queue_msix_vector));
-		if (ioread16(VP_CFG(vp, queue_msix_vector)) != vector) {
+		iowrite16(vector, &vp->common->queue_msix_vector);
+		if (ioread16(&vp->common->queue_msix_vector) != vector) {
 			dev_err(&vdev->dev,
 				"device refused MSI-X vector %u for queue %u\n",
 				vector, index);
@@ -529,8 +527,8 @@ static int vp_find_vqs_mode(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	 * them, and only a reset takes that back.
 	 */
 	list_for_each_entry(info, &vp->vtr.vqs, node) {
-		iowrite16(info->vq->index, VP_CFG(vp, queue_select));
-		iowrite16(1, VP_CFG(vp, queue_enable));
+		iowrite16(info->vq->index, &vp->common->queue_select);
+		iowrite16(1, &vp->common->queue_enable);
 	}
 	return 0;
 

@@ -24,10 +24,32 @@
 
 #include "virtio_ring_alt.h"
 
-#define VRA_NAME(name) #name,
-const char * const vra_stat_names[VRA_STAT_NR] = { VRA_STATS(VRA_NAME) };
-const char * const vra_broken_names[VRA_BROKEN_NR] = { VRA_BROKEN(VRA_NAME) };
-#undef VRA_NAME
+const char * const vra_stat_names[VRA_STAT_NR] = {
+	[VRA_STAT_bufs_added]		= "bufs_added",
+	[VRA_STAT_descs_added]		= "descs_added",
+	[VRA_STAT_bufs_used]		= "bufs_used",
+	[VRA_STAT_kicks]		= "kicks",
+	[VRA_STAT_kicks_suppressed]	= "kicks_suppressed",
+	[VRA_STAT_irqs]			= "irqs",
+	[VRA_STAT_irqs_spurious]	= "irqs_spurious",
+	[VRA_STAT_irqs_suppressed]	= "irqs_suppressed",
+	[VRA_STAT_cb_disables]		= "cb_disables",
+	[VRA_STAT_cb_enables]		= "cb_enables",
+	[VRA_STAT_avail_wraps]		= "avail_wraps",
+	[VRA_STAT_used_wraps]		= "used_wraps",
+	[VRA_STAT_enospc]		= "enospc",
+};
+EXPORT_SYMBOL_GPL(vra_stat_names);
+
+const char * const vra_broken_names[VRA_BROKEN_NR] = {
+	[VRA_BROKEN_used_id_range]	= "used_id_range",
+	[VRA_BROKEN_used_id_idle]	= "used_id_idle",
+	[VRA_BROKEN_used_len]		= "used_len",
+	[VRA_BROKEN_used_idx_jump]	= "used_idx_jump",
+	[VRA_BROKEN_notify_failed]	= "notify_failed",
+	[VRA_BROKEN_by_transport]	= "by_transport",
+};
+EXPORT_SYMBOL_GPL(vra_broken_names);
 
 /* Driver-private copy of one descriptor: what unmaps it and links it. */
 struct vra_desc_extra {
@@ -247,7 +269,8 @@ int vra_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		return -ENOSPC;
 	}
 
-	head = i = vq->free_head;
+	head = vq->free_head;
+	i = head;
 	for (n = 0; n < out_sgs + in_sgs; n++) {
 		bool write = n >= out_sgs;
 
@@ -386,13 +409,15 @@ bool vra_kick_prepare(struct virtqueue *_vq)
 	virtio_mb(vq->weak_barriers);
 	vq->num_added = 0;
 
-	if (vq->event)
-		needs = vring_need_event(virtio16_to_cpu(_vq->vdev,
-					 vring_avail_event(&vq->vring)),
-					 new, old);
-	else
+	if (vq->event) {
+		u16 event = virtio16_to_cpu(_vq->vdev,
+					    vring_avail_event(&vq->vring));
+
+		needs = vring_need_event(event, new, old);
+	} else {
 		needs = !(vq->vring.used->flags &
 			  cpu_to_virtio16(_vq->vdev, VRING_USED_F_NO_NOTIFY));
+	}
 	if (!needs && new != old)
 		vra_inc(vq, VRA_STAT_kicks_suppressed);
 	return needs;

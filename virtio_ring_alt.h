@@ -19,38 +19,35 @@
  * Per-queue counters, in the order debugfs prints them. Each is a plain u64
  * written by the queue's single writer (the caller's serialization for the
  * add/kick/get_buf side, the interrupt handler for irqs) and read with
- * READ_ONCE().
+ * READ_ONCE(). Names are in vra_stat_names[].
  */
-#define VRA_STATS(X)							\
-	X(bufs_added)		/* buffers made available */		\
-	X(descs_added)		/* descriptors made available */	\
-	X(bufs_used)		/* used buffers returned to the driver */ \
-	X(kicks)		/* available buffer notifications sent */ \
-	X(kicks_suppressed)	/* notifications the device said it needs not */ \
-	X(irqs)			/* used buffer notifications taken */	\
-	X(irqs_spurious)	/* ... that found no used buffer */	\
-	X(irqs_suppressed)	/* used buffers harvested with callbacks off */ \
-	X(cb_disables)		/* vra_disable_cb() calls */		\
-	X(cb_enables)		/* vra_enable_cb*() calls */		\
-	X(avail_wraps)		/* driver position wrapped to slot 0 */	\
-	X(used_wraps)		/* used position wrapped to slot 0 */	\
-	X(enospc)		/* vra_add_sgs() returning -ENOSPC */
+enum vra_stat {
+	VRA_STAT_bufs_added,		/* buffers made available */
+	VRA_STAT_descs_added,		/* descriptors made available */
+	VRA_STAT_bufs_used,		/* used buffers returned to the driver */
+	VRA_STAT_kicks,			/* available buffer notifications sent */
+	VRA_STAT_kicks_suppressed,	/* ... the device said it needs not */
+	VRA_STAT_irqs,			/* used buffer notifications taken */
+	VRA_STAT_irqs_spurious,		/* ... that found no used buffer */
+	VRA_STAT_irqs_suppressed,	/* used buffers taken with callbacks off */
+	VRA_STAT_cb_disables,		/* vra_disable_cb() calls */
+	VRA_STAT_cb_enables,		/* vra_enable_cb*() calls */
+	VRA_STAT_avail_wraps,		/* driver position wrapped to slot 0 */
+	VRA_STAT_used_wraps,		/* used position wrapped to slot 0 */
+	VRA_STAT_enospc,		/* vra_add_sgs() returning -ENOSPC */
+	VRA_STAT_NR
+};
 
-/* Why a queue was marked broken; one counter each. */
-#define VRA_BROKEN(X)							\
-	X(used_id_range)	/* used id >= queue size */		\
-	X(used_id_idle)		/* used id not in flight */		\
-	X(used_len)		/* used length > device-writable bytes */ \
-	X(used_idx_jump)	/* used index moved past what is in flight */ \
-	X(notify_failed)	/* transport notify returned false */	\
-	X(by_transport)		/* vra_break() from the transport */
-
-#define VRA_ENUM(name) VRA_STAT_##name,
-enum vra_stat { VRA_STATS(VRA_ENUM) VRA_STAT_NR };
-#undef VRA_ENUM
-#define VRA_ENUM(name) VRA_BROKEN_##name,
-enum vra_broken { VRA_BROKEN(VRA_ENUM) VRA_BROKEN_NR };
-#undef VRA_ENUM
+/* Why a queue was marked broken; one counter each, vra_broken_names[]. */
+enum vra_broken {
+	VRA_BROKEN_used_id_range,	/* used id >= queue size */
+	VRA_BROKEN_used_id_idle,	/* used id not in flight */
+	VRA_BROKEN_used_len,		/* used length > device-writable bytes */
+	VRA_BROKEN_used_idx_jump,	/* used index past what is in flight */
+	VRA_BROKEN_notify_failed,	/* transport notify returned false */
+	VRA_BROKEN_by_transport,	/* vra_break() from the transport */
+	VRA_BROKEN_NR
+};
 
 /**
  * struct vra_stats - counters of one alt virtqueue

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# make check: every test, fast to real. Prints one line per test and ends
+# with "N passed, N failed"; exits non-zero if anything failed.
+#
+#   1. dependencies (apt, idempotent) and the cached test kernel
+#   2. builds with W=1 and sparse (C=2) against the test kernel and Debian's
+#      stock 6.1 and 6.12 headers; checkpatch --strict; modinfo
+#   3. KUnit in a guest, parsed by the kernel's kunit.py
+#   4. integration scenarios in QEMU guests with real virtio devices
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+out=$top/out
+mkdir -p "$out"
+pass=0 fail=0
+
+record() {	# NAME PASS|FAIL [DETAIL]
+	if [ "$2" = PASS ]; then
+		pass=$((pass + 1))
+		printf 'PASS %s%s\n' "$1" "${3:+  ($3)}"
+	else
+		fail=$((fail + 1))
+		printf 'FAIL %s%s\n' "$1" "${3:+  ($3)}"
+	fi
+}
+
+# Take the VA-RESULT lines of a vm-run results file.
+record_results() {
+	local name status detail
+	while read -r _ name status detail; do
+		record "$name" "$status" "$detail"
+	done < <(grep '^VA-RESULT ' "$1")
+}
+
+finish() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ]
+	exit
+}
+
+# 1. dependencies and the test kernel
+if ! bash scripts/deps.sh > "$out/deps.log" 2>&1; then
+	record deps FAIL "see out/deps.log"
+	finish
+fi
+record deps PASS
+if ! K=$(scripts/build-kernel.sh 2> "$out/kernel.log"); then
+	record test_kernel FAIL "see out/kernel.log"
+	finish
+fi
+record test_kernel PASS "$K"
+
+# 2. builds: each in its own copy of the tree under out/, so they never mix
+latest() { find /usr/src -maxdepth 1 -name "$1" | sort -V | tail -n 1; }
+build() {	# NAME KDIR
+	local dir=$out/build-$1 log=$out/build-$1.log warn
+	if [ ! -d "$2" ]; then
+		record "build_$1" FAIL "no kernel build directory '$2'"
+		return
+	fi
+	mkdir -p "$dir"
+	rsync -a -m --delete --exclude=/out --exclude=.git --exclude=bench \
+		--exclude=fuzz --include='*/' --include='*.[ch]' \
+		--include=Kbuild --exclude='*' "$top/" "$dir/"
+	if ! make -C "$2" M="$dir" W=1 C=2 modules > "$log" 2>&1; then
+		record "build_$1" FAIL "make failed, see out/build-$1.log"
+		return
+	fi
+	# Anything the compiler or sparse says about our files is a failure.
+	warn=$(grep -E "^$dir/.*: (warning|error|note)|: sparse: " "$log" | head -n 5)
+	if [ -n "$warn" ]; then
+		record "build_$1" FAIL "$(echo "$warn" | head -n 1 | sed "s|$dir/||")"
+	else
+		record "build_$1" PASS "W=1 C=2, $(basename "$2")"
+	fi
+}
+build testkernel "$K/build"
+build deb6.1 "$(latest 'linux-headers-6.1.*-amd64')"
+build deb6.12 "$(latest 'linux-headers-6.12.*-amd64')"
+
+mapfile -t csrc < <(git ls-files '*.c' '*.h')
+cp_out=$(perl "$K/src/scripts/checkpatch.pl" --no-tree --strict --terse \
+	--show-types -f "${csrc[@]}" 2>&1 | grep -E 'ERROR|WARNING|CHECK')
+if [ -z "$cp_out" ]; then
+	record checkpatch_strict PASS "${#csrc[@]} files"
+else
+	echo "$cp_out" | head -n 20
+	record checkpatch_strict FAIL "$(echo "$cp_out" | wc -l) reports"
+fi
+
+ko=$out/build-testkernel/virtio_alt.ko
+kunit_ko=$out/build-testkernel/kunit/virtio_alt_kunit.ko
+undoc=$(modinfo -F parm "$ko" 2>/dev/null | awk -F: '$2 == "" || $2 ~ /^ *\(/ { print $1 }')
+if [ -f "$ko" ] && [ -z "$undoc" ]; then
+	record modinfo_params_documented PASS "$(modinfo -F parm "$ko" | cut -d: -f1 | tr '\n' ' ')"
+else
+	record modinfo_params_documented FAIL "undocumented: ${undoc:-no module}"
+fi
+
+if [ ! -f "$ko" ] || [ ! -f "$kunit_ko" ]; then
+	record guest_tests FAIL "test-kernel build failed; no guest test ran"
+	finish
+fi
+
+# 3. KUnit
+vm() {	# SCENARIO [vm-run options]
+	local s=$1
+	shift
+	bash scripts/vm-run.sh --kernel "$K/bzImage" --mods "$K/mods" \
+		--ko "$ko" --ko "$kunit_ko" --guest "tests/$s.sh" \
+		--log "$out/$s.log" --results "$out/$s.results" "$@" \
+		> "$out/$s.out" 2>&1
+	record_results "$out/$s.results"
+}
+vm kunit --timeout 300
+if scripts/ktap.sh --src "$K/src" "$out/kunit.log" > "$out/kunit.parse" 2>&1; then
+	record kunit_py_parse PASS "$(grep -E 'Testing complete' "$out/kunit.parse" | sed 's/.*Testing complete. //')"
+else
+	cat "$out/kunit.parse"
+	record kunit_py_parse FAIL "see out/kunit.parse"
+fi
+
+# 4. integration
+vm pci_balloon --timeout 600 --host tests/host/pci_balloon.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
+	--qemu-arg "-device virtio-rng-pci,disable-legacy=on"
+
+finish
