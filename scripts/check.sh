@@ -125,5 +125,7 @@ fi
 vm pci_balloon --timeout 600 --host tests/host/pci_balloon.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=on"
+vm pci_bind --timeout 300 --guest-lib scripts/va-bind \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
 finish

@@ -9,7 +9,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils kmod
 	linux-source-6.12 linux-headers-amd64 linux-headers-6.12-amd64 sparse
 	# VM runner (scripts/vm-run.sh, tests/lib/host.py)
-	qemu-system-x86 busybox-static python3 coreutils
+	qemu-system-x86 busybox-static python3 coreutils rsync perl
 )
 
 # One dpkg-query for all; a package it does not know is simply not listed.
