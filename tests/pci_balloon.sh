@@ -83,5 +83,17 @@ else
 	va_result pci_intree_rng_data FAIL "$n bytes, kicks $k irqs $i"
 fi
 
-va_check pci_rmmod sh -c 'rmmod virtio_rng && rmmod virtio_alt'
+# Remove with pages in the balloon: every page comes back.
+va_marker reinflate
+if va_wait_for 180 mem_is $((total0 - INFLATE_KB)); then
+	va_check pci_rmmod sh -c 'rmmod virtio_rng && rmmod virtio_alt'
+	if mem_is "$total0"; then
+		va_result pci_balloon_remove_returns_pages PASS "MemTotal $total0 kB after rmmod"
+	else
+		va_result pci_balloon_remove_returns_pages FAIL "MemTotal $(meminfo MemTotal) kB after rmmod, wanted $total0"
+	fi
+else
+	va_result pci_balloon_remove_returns_pages FAIL "re-inflate did not happen: MemTotal $(meminfo MemTotal) kB"
+fi
+va_marker removed
 va_kmemleak_scan pci_kmemleak
