@@ -100,4 +100,9 @@ static inline int va_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 }
 #endif
 
+/* Feature bits newer than some of the headers we build against (6.1). */
+#ifndef VIRTIO_F_NOTIFICATION_DATA
+#define VIRTIO_F_NOTIFICATION_DATA	38
+#endif
+
 #endif /* _VIRTIO_ALT_COMPAT_H */

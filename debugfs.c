@@ -85,6 +85,9 @@ static int info_show(struct seq_file *s, void *unused)
 	seq_printf(s, "name %s\n", vq->name);
 	seq_printf(s, "index %u\n", vq->index);
 	seq_printf(s, "ring %s\n", info->alt ? "alt" : "in-tree");
+	if (info->alt)
+		seq_printf(s, "layout %s\n",
+			   vra_is_packed(vq) ? "packed" : "split");
 	seq_printf(s, "size %u\n", vaq_vring_size(vq));
 	seq_printf(s, "vector %u\n", info->vector);
 	return 0;

@@ -12,6 +12,7 @@
 #include "transport.h"
 
 enum va_ring_mode va_ring_mode = VA_RING_ALT;
+bool va_strict_len;
 struct dentry *va_debugfs_root;
 
 static const char * const va_ring_names[] = {
@@ -43,6 +44,10 @@ static const struct kernel_param_ops va_ring_ops = {
 module_param_cb(ring, &va_ring_ops, NULL, 0444);
 MODULE_PARM_DESC(ring,
 		 "Ring for this module's drivers: alt (default) or intree. Drivers of other modules always use the in-tree ring.");
+
+module_param_named(strict_len, va_strict_len, bool, 0444);
+MODULE_PARM_DESC(strict_len,
+		 "Alt ring: a used length beyond the device-writable bytes posted breaks the queue (Y) or is clamped and counted in used_len_clamped (N, default; some legacy devices report total lengths)");
 
 static int __init va_init(void)
 {

@@ -123,6 +123,8 @@ struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
 		kfree(info);
 		return vq ? vq : ERR_PTR(-ENOMEM);
 	}
+	if (vd->alt)
+		vra_set_strict_len(vq, va_strict_len);
 	info->vq = vq;
 	info->alt = vd->alt;
 	info->vector = VIRTIO_MSI_NO_VECTOR;

@@ -67,6 +67,7 @@ static inline struct vtr_vq *to_vtr_vq(const struct virtqueue *vq)
 /* main.c: ring= parameter */
 enum va_ring_mode { VA_RING_ALT, VA_RING_INTREE };
 extern enum va_ring_mode va_ring_mode;
+extern bool va_strict_len;
 extern struct dentry *va_debugfs_root;
 
 bool vtr_is_ours(const struct virtio_device *vdev);

@@ -260,6 +260,9 @@ static int vp_finalize_features(struct virtio_device *vdev)
 	struct vp_alt_device *vp = to_vp(vdev);
 
 	vtr_finalize_ring(&vp->vtr);
+	/* The in-tree ring's notification data is not written here. */
+	if (!vp->vtr.alt)
+		__virtio_clear_bit(vdev, VIRTIO_F_NOTIFICATION_DATA);
 	/* 4.1.4.1 / 6.1: a modern driver must accept VIRTIO_F_VERSION_1. */
 	if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
 		dev_err(&vdev->dev,
@@ -278,8 +281,16 @@ static bool vp_notify(struct virtqueue *vq)
 	struct vtr_vq *info = to_vtr_vq(vq);
 
 	info->notifies++;
-	/* 4.1.5.2: the queue index is the notification value. */
-	iowrite16(vq->index, info->notify_addr);
+	/*
+	 * 4.1.5.2: the queue index is the notification value, or with
+	 * VIRTIO_F_NOTIFICATION_DATA (alt ring only) the 32-bit value the ring
+	 * computes (2.9).
+	 */
+	if (info->alt && virtio_has_feature(vq->vdev,
+					    VIRTIO_F_NOTIFICATION_DATA))
+		iowrite32(vra_notification_data(vq), info->notify_addr);
+	else
+		iowrite16(vq->index, info->notify_addr);
 	return true;
 }
 
@@ -436,7 +447,8 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 	}
 	off = ioread16(&vp->common->queue_notify_off);
 	offset = (u64)off * vp->notify_off_multiplier;
-	if (offset + sizeof(u16) > vp->notify_len) {
+	if (offset + (virtio_has_feature(vdev, VIRTIO_F_NOTIFICATION_DATA) ?
+		      sizeof(u32) : sizeof(u16)) > vp->notify_len) {
 		dev_err(&vdev->dev,
 			"queue %u notify offset %u * %u is outside the %zu-byte notification area\n",
 			index, off, vp->notify_off_multiplier, vp->notify_len);

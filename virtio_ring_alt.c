@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio-alt ring: the driver side of a virtqueue, split layout.
+ * virtio-alt ring: the driver side of a virtqueue. This file holds the API
+ * and what the split (virtio_ring_alt_split.c) and packed
+ * (virtio_ring_alt_packed.c) layouts share.
  *
- * Virtio 1.3, 2.7 "Split Virtqueues". The device is untrusted: every value
- * read from the device area is checked before use, and everything needed to
- * unmap or free a buffer comes from driver-private state (struct
- * vra_desc_extra, struct vra_state), never from the ring. A violation marks
- * the queue broken, counts the reason and logs once (ratelimited).
+ * The device is untrusted: every value read from the device area is checked
+ * before use, and everything needed to unmap or free a buffer comes from
+ * driver-private state (struct vra_desc_extra, struct vra_state), never from
+ * the ring. A violation marks the queue broken, counts the reason and logs
+ * once (ratelimited).
  *
  * Concurrency follows the in-tree API: the caller serializes all operations
  * on one queue, except vra_interrupt(), vra_poll() and the vra_get_*()
@@ -15,14 +17,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
-#include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/virtio.h>
-#include <linux/virtio_config.h>
-#include <linux/virtio_ring.h>
 
-#include "virtio_ring_alt.h"
+#include "virtio_ring_alt_internal.h"
 
 const char * const vra_stat_names[VRA_STAT_NR] = {
 	[VRA_STAT_bufs_added]		= "bufs_added",
@@ -38,6 +36,8 @@ const char * const vra_stat_names[VRA_STAT_NR] = {
 	[VRA_STAT_avail_wraps]		= "avail_wraps",
 	[VRA_STAT_used_wraps]		= "used_wraps",
 	[VRA_STAT_enospc]		= "enospc",
+	[VRA_STAT_used_len_clamped]	= "used_len_clamped",
+	[VRA_STAT_resets]		= "resets",
 };
 EXPORT_SYMBOL_GPL(vra_stat_names);
 
@@ -46,73 +46,17 @@ const char * const vra_broken_names[VRA_BROKEN_NR] = {
 	[VRA_BROKEN_used_id_idle]	= "used_id_idle",
 	[VRA_BROKEN_used_len]		= "used_len",
 	[VRA_BROKEN_used_idx_jump]	= "used_idx_jump",
+	[VRA_BROKEN_packed_flags]	= "packed_flags",
+	[VRA_BROKEN_in_order_skip]	= "in_order_skip",
 	[VRA_BROKEN_notify_failed]	= "notify_failed",
 	[VRA_BROKEN_by_transport]	= "by_transport",
 };
 EXPORT_SYMBOL_GPL(vra_broken_names);
 
-/* Driver-private copy of one descriptor: what unmaps it and links it. */
-struct vra_desc_extra {
-	dma_addr_t addr;
-	u32 len;
-	u16 flags;		/* VRING_DESC_F_* as written */
-	u16 next;		/* next in chain, or in the free list */
-};
-
-/* Driver-private state of one buffer, indexed by its head descriptor. */
-struct vra_state {
-	void *data;		/* token; NULL when the head is not in flight */
-	void *ctx;
-	u32 in_len;		/* device-writable bytes posted, for used.len */
-	u16 ndescs;		/* descriptors in the chain */
-};
-
-struct vra_virtqueue {
-	struct virtqueue vq;
-
-	/* Ring memory, split layout (2.7). */
-	struct vring vring;
-	void *ring;
-	dma_addr_t ring_dma;
-	struct vra_split_layout layout;
-	struct device *dma_dev;
-
-	bool weak_barriers;
-	bool event;		/* VIRTIO_RING_F_EVENT_IDX negotiated */
-	bool broken;
-
-	/* Driver position; only the caller's serialized path writes these. */
-	u16 avail_idx_shadow;
-	u16 avail_flags_shadow;
-	u16 num_added;		/* since the last vra_kick_prepare() */
-	u16 free_head;
-	u16 last_used_idx;
-	u16 in_flight;		/* buffers */
-
-	bool (*notify)(struct virtqueue *vq);
-
-	struct vra_desc_extra *extra;
-	struct vra_state *state;
-	struct vra_stats stats;
-};
-
-#define to_vvq(_vq) container_of(_vq, struct vra_virtqueue, vq)
-
-static inline void vra_inc(struct vra_virtqueue *vq, enum vra_stat s)
-{
-	vq->stats.v[s]++;
-}
-
-static inline void vra_add(struct vra_virtqueue *vq, enum vra_stat s, u64 n)
-{
-	vq->stats.v[s] += n;
-}
-
 /*
  * Mark the queue broken for @reason. The caller returns nothing to its own
  * caller after this; the bad value is not used.
  */
-static __printf(3, 4)
 void vra_bad(struct vra_virtqueue *vq, enum vra_broken reason,
 	     const char *fmt, ...)
 {
@@ -129,40 +73,231 @@ void vra_bad(struct vra_virtqueue *vq, enum vra_broken reason,
 	va_end(args);
 }
 
-/**
- * vra_split_layout() - compute where the parts of a split ring lie
- * @num: queue size in descriptors, a power of two from 1 to 32768
- * @align: alignment of the used ring in bytes, a power of two
- * @l: filled with offsets and total size, in bytes
- *
- * Virtio 1.3, 2.7 "Split Virtqueues" and 2.7.6-2.7.8: the descriptor table
- * (16 bytes each), then the available ring (flags, idx, ring[num],
- * used_event), then, at the next multiple of @align, the used ring (flags,
- * idx, ring[num] of 8 bytes, avail_event). The used_event word is counted
- * whether or not VIRTIO_RING_F_EVENT_IDX is negotiated, as the legacy
- * interface's formula does; leaving it out puts the used ring too early
- * when @align is smaller than 4 bytes past the avail ring.
- *
- * Context: any.
- * Return: 0, or -EINVAL if @num or @align is not a power of two or @num is
- * out of range.
- */
-int vra_split_layout(unsigned int num, unsigned int align,
-		     struct vra_split_layout *l)
+static void vra_unmap_one(struct vra_virtqueue *vq,
+			  const struct vra_desc_extra *e)
 {
-	if (!num || num > 32768 || !is_power_of_2(num) ||
-	    !align || !is_power_of_2(align))
-		return -EINVAL;
-	l->desc = 0;
-	l->avail = sizeof(struct vring_desc) * num;
-	/* flags, idx, ring[num], used_event */
-	l->used = ALIGN(l->avail + sizeof(__virtio16) * (3 + num), align);
-	/* flags, idx, ring[num], avail_event */
-	l->size = l->used + sizeof(__virtio16) * 3 +
-		  sizeof(struct vring_used_elem) * num;
-	return 0;
+	dma_unmap_page(vq->dma_dev, e->addr, e->len,
+		       (e->flags & VRING_DESC_F_WRITE) ?
+		       DMA_FROM_DEVICE : DMA_TO_DEVICE);
 }
-EXPORT_SYMBOL_GPL(vra_split_layout);
+
+/*
+ * Map the buffer's @total scatterlist entries into the chain of @extra
+ * entries that starts at @head and follows extra[].next. Each entry gets
+ * its address, length and VRING_DESC_F_NEXT/WRITE flags; the last one has
+ * no NEXT. Sums the device-writable bytes into @in_len. On failure nothing
+ * stays mapped.
+ */
+int vra_map_sgs(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		unsigned int out_sgs, unsigned int in_sgs,
+		struct vra_desc_extra *extra, unsigned int head,
+		unsigned int total, u32 *in_len)
+{
+	unsigned int n, i = head, last = head, mapped = 0;
+	struct scatterlist *sg;
+
+	*in_len = 0;
+	for (n = 0; n < out_sgs + in_sgs; n++) {
+		bool write = n >= out_sgs;
+
+		for (sg = sgs[n]; sg; sg = sg_next(sg)) {
+			struct vra_desc_extra *e = &extra[i];
+
+			e->addr = dma_map_page(vq->dma_dev, sg_page(sg),
+					       sg->offset, sg->length,
+					       write ? DMA_FROM_DEVICE :
+					       DMA_TO_DEVICE);
+			if (unlikely(dma_mapping_error(vq->dma_dev, e->addr)))
+				goto unmap;
+			e->len = sg->length;
+			e->flags = VRING_DESC_F_NEXT |
+				   (write ? VRING_DESC_F_WRITE : 0);
+			if (write)
+				*in_len += sg->length;
+			mapped++;
+			last = i;
+			i = e->next;
+		}
+	}
+	extra[last].flags &= ~VRING_DESC_F_NEXT;
+	return 0;
+
+unmap:
+	for (i = head; mapped; mapped--, i = extra[i].next)
+		vra_unmap_one(vq, &extra[i]);
+	return -ENOMEM;
+}
+
+/*
+ * An indirect table for @total descriptors of @desc_size bytes, with the
+ * extra entries that unmap them chained in order. The caller fills the
+ * table, then maps it; NULL when memory is short (the caller then chains
+ * the descriptors in the ring).
+ */
+struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
+				  unsigned int total, size_t desc_size,
+				  gfp_t gfp)
+{
+	struct vra_indir *in;
+	unsigned int i;
+
+	in = kmalloc(struct_size(in, extra, total), gfp | __GFP_NOWARN);
+	if (!in)
+		return NULL;
+	in->table = kmalloc_array(total, desc_size, gfp | __GFP_NOWARN);
+	if (!in->table) {
+		kfree(in);
+		return NULL;
+	}
+	in->n = total;
+	for (i = 0; i < total; i++)
+		in->extra[i].next = i + 1;
+	return in;
+}
+
+/*
+ * Free an indirect table that never reached the ring; @mapped says whether
+ * its entries were mapped (the table itself is not).
+ */
+void vra_abort_indir(struct vra_virtqueue *vq, struct vra_indir *in,
+		     bool mapped)
+{
+	unsigned int i;
+
+	for (i = 0; mapped && i < in->n; i++)
+		vra_unmap_one(vq, &in->extra[i]);
+	kfree(in->table);
+	kfree(in);
+}
+
+static void vra_free_indir(struct vra_virtqueue *vq, struct vra_indir *in,
+			   size_t desc_size)
+{
+	dma_unmap_single(vq->dma_dev, in->dma, in->n * desc_size,
+			 DMA_TO_DEVICE);
+	vra_abort_indir(vq, in, true);
+}
+
+/* Unmap and free the buffer with head @id; return its token. */
+void *vra_detach(struct vra_virtqueue *vq, unsigned int id, void **ctx)
+{
+	struct vra_state *st = &vq->state[id];
+	unsigned int i = id, last = id, n;
+	void *data = st->data;
+
+	if (st->indir) {
+		vra_free_indir(vq, st->indir, vq->packed_ring ?
+			       sizeof(struct vring_packed_desc) :
+			       sizeof(struct vring_desc));
+		st->indir = NULL;
+	}
+	for (n = 0; n < st->ndescs; n++) {
+		/* An indirect buffer's one ring descriptor is the table. */
+		if (!(vq->extra[i].flags & VRING_DESC_F_INDIRECT))
+			vra_unmap_one(vq, &vq->extra[i]);
+		last = i;
+		i = vq->extra[i].next;
+	}
+	if (vq->in_order) {
+		/* Ring order (2.7.5.3): the chain goes to the end of the list. */
+		if (vq->vq.num_free)
+			vq->extra[vq->free_tail].next = id;
+		else
+			vq->free_head = id;
+		vq->free_tail = last;
+	} else {
+		vq->extra[last].next = vq->free_head;
+		vq->free_head = id;
+	}
+	vq->vq.num_free += st->ndescs;
+	vq->in_flight--;
+	if (ctx)
+		*ctx = st->ctx;
+	st->data = NULL;
+	st->ctx = NULL;
+	return data;
+}
+
+/*
+ * Check a used element's id and length (2.7.8, 2.8.21): the id must name a
+ * buffer in flight, the length must not exceed its device-writable bytes.
+ * A long length is clamped and counted unless the queue is strict.
+ */
+bool vra_check_used(struct vra_virtqueue *vq, u32 id, u32 *len)
+{
+	if (unlikely(id >= vq->num)) {
+		vra_bad(vq, VRA_BROKEN_used_id_range,
+			"used id %u out of range (size %u)", id, vq->num);
+		return false;
+	}
+	if (unlikely(!vq->state[id].data)) {
+		vra_bad(vq, VRA_BROKEN_used_id_idle,
+			"used id %u is not in flight", id);
+		return false;
+	}
+	if (unlikely(*len > vq->state[id].in_len)) {
+		if (vq->strict_len) {
+			vra_bad(vq, VRA_BROKEN_used_len,
+				"used len %u > %u device-writable bytes (id %u)",
+				*len, vq->state[id].in_len, id);
+			return false;
+		}
+		dev_dbg_ratelimited(&vq->vq.vdev->dev,
+				    "vq %u: used len %u > %u posted, clamped\n",
+				    vq->vq.index, *len, vq->state[id].in_len);
+		vra_inc(vq, VRA_STAT_used_len_clamped);
+		*len = vq->state[id].in_len;
+	}
+	return true;
+}
+
+/*
+ * In-order: the device used the buffers from next_in_order up to @id, the
+ * last with @len bytes. @bufs > 0 is the most that can be (split: how far
+ * the used index moved, which may cover several batches); 0 means any
+ * number up to what is in flight (packed, where the batch size is not
+ * written). Starts the batch, or breaks the queue when @id is not a buffer
+ * in flight within that reach.
+ */
+bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
+			unsigned int bufs)
+{
+	unsigned int b = vq->next_in_order, k = 1;
+
+	if (!vra_check_used(vq, id, &len))
+		return false;
+	while (b != id) {
+		if (k == vq->in_flight)
+			break;
+		b = (b + vq->state[b].ndescs) % vq->num;
+		k++;
+	}
+	if (unlikely(b != id || (bufs && k > bufs))) {
+		vra_bad(vq, VRA_BROKEN_in_order_skip,
+			"in-order: used id %u is %u buffers on from id %u, device used %u",
+			id, k, vq->next_in_order, bufs);
+		return false;
+	}
+	vq->batch_left = k;
+	vq->batch_len = len;
+	return true;
+}
+
+/*
+ * In-order: return the next buffer of the current batch, with the length
+ * as posted, or the device's for the batch's last. Sets @ndescs to its ring
+ * descriptors, for the layout to step over.
+ */
+void *vra_in_order_next(struct vra_virtqueue *vq, unsigned int *len,
+			void **ctx, unsigned int *ndescs)
+{
+	unsigned int head = vq->next_in_order;
+
+	*ndescs = vq->state[head].ndescs;
+	*len = --vq->batch_left ? vq->state[head].in_len : vq->batch_len;
+	vq->next_in_order = (head + *ndescs) % vq->num;
+	return vra_detach(vq, head, ctx);
+}
 
 /**
  * vra_transport_features() - clear the transport features this ring lacks
@@ -181,10 +316,14 @@ void vra_transport_features(struct virtio_device *vdev)
 
 	for (i = VIRTIO_TRANSPORT_F_START; i < VIRTIO_TRANSPORT_F_END; i++) {
 		switch (i) {
+		case VIRTIO_RING_F_INDIRECT_DESC:
 		case VIRTIO_RING_F_EVENT_IDX:
 		case VIRTIO_F_VERSION_1:
 		case VIRTIO_F_ACCESS_PLATFORM:
+		case VIRTIO_F_RING_PACKED:
+		case VIRTIO_F_IN_ORDER:
 		case VIRTIO_F_ORDER_PLATFORM:
+		case VIRTIO_F_NOTIFICATION_DATA:
 			break;
 		default:
 			__virtio_clear_bit(vdev, i);
@@ -193,39 +332,6 @@ void vra_transport_features(struct virtio_device *vdev)
 }
 EXPORT_SYMBOL_GPL(vra_transport_features);
 
-static void vra_unmap_one(struct vra_virtqueue *vq, unsigned int i)
-{
-	const struct vra_desc_extra *e = &vq->extra[i];
-
-	dma_unmap_page(vq->dma_dev, e->addr, e->len,
-		       (e->flags & VRING_DESC_F_WRITE) ?
-		       DMA_FROM_DEVICE : DMA_TO_DEVICE);
-}
-
-/* Unmap and free the chain at @head; return its token. */
-static void *vra_detach(struct vra_virtqueue *vq, unsigned int head,
-			void **ctx)
-{
-	struct vra_state *st = &vq->state[head];
-	unsigned int i = head, n;
-	void *data = st->data;
-
-	for (n = 1; n < st->ndescs; n++) {
-		vra_unmap_one(vq, i);
-		i = vq->extra[i].next;
-	}
-	vra_unmap_one(vq, i);
-	vq->extra[i].next = vq->free_head;
-	vq->free_head = head;
-	vq->vq.num_free += st->ndescs;
-	vq->in_flight--;
-	if (ctx)
-		*ctx = st->ctx;
-	st->data = NULL;
-	st->ctx = NULL;
-	return data;
-}
-
 /**
  * vra_add_sgs() - make a buffer available to the device
  * @_vq: the queue
@@ -233,15 +339,15 @@ static void *vra_detach(struct vra_virtqueue *vq, unsigned int head,
  * @out_sgs: number of device-readable scatterlists
  * @in_sgs: number of device-writable scatterlists
  * @data: token returned by vra_get_buf() for this buffer; not NULL
- * @gfp: allocation flags (unused: the split layout here allocates nothing
- *	per buffer)
+ * @gfp: allocation flags for an indirect table
  *
- * Writes one descriptor per scatterlist entry, chained, and publishes the
- * head in the available ring (virtio 1.3, 2.7.13 "Supplying Buffers to The
- * Device"). The device is not notified: see vra_kick().
+ * Virtio 1.3, 2.7.13 and 2.8.13 "Supplying Buffers to The Device". With
+ * VIRTIO_RING_F_INDIRECT_DESC a buffer of more than one entry takes one
+ * ring descriptor pointing to an indirect table (2.7.5.3, 2.8.19). The
+ * device is not notified: see vra_kick().
  *
- * Context: any; caller serializes operations on @_vq.
- * Return: 0; -ENOSPC if fewer free descriptors than entries (counted);
+ * Context: any that @gfp allows; caller serializes operations on @_vq.
+ * Return: 0; -ENOSPC if fewer free descriptors than needed (counted);
  * -EINVAL if the buffer has no entries or @data is NULL; -EIO if the queue
  * is broken; -ENOMEM if DMA mapping failed (nothing stays mapped).
  */
@@ -250,10 +356,8 @@ int vra_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		gfp_t gfp)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
-	struct virtio_device *vdev = _vq->vdev;
-	unsigned int total = 0, n, i, head, prev = 0, mapped = 0, slot;
 	struct scatterlist *sg;
-	u32 in_len = 0;
+	unsigned int total = 0, n;
 
 	if (unlikely(READ_ONCE(vq->broken)))
 		return -EIO;
@@ -264,80 +368,10 @@ int vra_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 			total++;
 	if (unlikely(!total))
 		return -EINVAL;
-	if (unlikely(total > vq->vq.num_free)) {
-		vra_inc(vq, VRA_STAT_enospc);
-		return -ENOSPC;
-	}
-
-	head = vq->free_head;
-	i = head;
-	for (n = 0; n < out_sgs + in_sgs; n++) {
-		bool write = n >= out_sgs;
-
-		for (sg = sgs[n]; sg; sg = sg_next(sg)) {
-			struct vra_desc_extra *e = &vq->extra[i];
-			dma_addr_t addr;
-
-			addr = dma_map_page(vq->dma_dev, sg_page(sg), sg->offset,
-					    sg->length, write ? DMA_FROM_DEVICE :
-					    DMA_TO_DEVICE);
-			if (unlikely(dma_mapping_error(vq->dma_dev, addr)))
-				goto unmap;
-			e->addr = addr;
-			e->len = sg->length;
-			e->flags = VRING_DESC_F_NEXT |
-				   (write ? VRING_DESC_F_WRITE : 0);
-			if (write)
-				in_len += sg->length;
-			vq->vring.desc[i].addr = cpu_to_virtio64(vdev, addr);
-			vq->vring.desc[i].len = cpu_to_virtio32(vdev, e->len);
-			vq->vring.desc[i].flags = cpu_to_virtio16(vdev, e->flags);
-			vq->vring.desc[i].next = cpu_to_virtio16(vdev, e->next);
-			mapped++;
-			prev = i;
-			i = e->next;
-		}
-	}
-	/* The last descriptor ends the chain. */
-	vq->extra[prev].flags &= ~VRING_DESC_F_NEXT;
-	vq->vring.desc[prev].flags = cpu_to_virtio16(vdev, vq->extra[prev].flags);
-
-	vq->free_head = i;
-	vq->vq.num_free -= total;
-	vq->in_flight++;
-	vq->state[head].data = data;
-	vq->state[head].ctx = NULL;
-	vq->state[head].in_len = in_len;
-	vq->state[head].ndescs = total;
-
-	slot = vq->avail_idx_shadow & (vq->vring.num - 1);
-	vq->vring.avail->ring[slot] = cpu_to_virtio16(vdev, head);
-
-	/*
-	 * Descriptors and the available ring entry must be visible before the
-	 * new available index that exposes them. Pairs with the device's read
-	 * barrier after it reads avail->idx.
-	 */
-	virtio_wmb(vq->weak_barriers);
-	vq->avail_idx_shadow++;
-	vq->vring.avail->idx = cpu_to_virtio16(vdev, vq->avail_idx_shadow);
-	vq->num_added++;
-	if (unlikely(!(vq->avail_idx_shadow & (vq->vring.num - 1))))
-		vra_inc(vq, VRA_STAT_avail_wraps);
-	vra_inc(vq, VRA_STAT_bufs_added);
-	vra_add(vq, VRA_STAT_descs_added, total);
-
-	/* A 16-bit index cannot tell 65536 pending additions from none. */
-	if (unlikely(vq->num_added == 0xffff))
-		vra_kick(_vq);
-	return 0;
-
-unmap:
-	for (i = head; mapped; mapped--) {
-		vra_unmap_one(vq, i);
-		i = vq->extra[i].next;
-	}
-	return -ENOMEM;
+	if (vq->packed_ring)
+		return vra_packed_add(vq, sgs, out_sgs, in_sgs, total, data,
+				      gfp);
+	return vra_split_add(vq, sgs, out_sgs, in_sgs, total, data, gfp);
 }
 EXPORT_SYMBOL_GPL(vra_add_sgs);
 
@@ -387,10 +421,9 @@ EXPORT_SYMBOL_GPL(vra_add_inbuf);
  * vra_kick_prepare() - decide whether the device needs a notification
  * @_vq: the queue
  *
- * Virtio 1.3, 2.7.10 "Available Buffer Notification Suppression": with
- * VIRTIO_RING_F_EVENT_IDX the device's avail_event index decides, otherwise
- * the VRING_USED_F_NO_NOTIFY flag. Buffers added since the last call that
- * need no notification are counted in kicks_suppressed.
+ * Virtio 1.3, 2.7.10 and 2.8.10: the device's event suppression decides.
+ * Every call that returns false is counted in kicks_suppressed, so with
+ * vra_kick() the calls add up to kicks + kicks_suppressed.
  *
  * Context: any; caller serializes operations on @_vq.
  * Return: true if vra_notify() must be called.
@@ -398,27 +431,12 @@ EXPORT_SYMBOL_GPL(vra_add_inbuf);
 bool vra_kick_prepare(struct virtqueue *_vq)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
-	u16 new = vq->avail_idx_shadow, old = new - vq->num_added;
 	bool needs;
 
-	/*
-	 * The new available index must be visible before we read the
-	 * device's suppression state; pairs with the device's barrier between
-	 * writing that state and reading avail->idx.
-	 */
-	virtio_mb(vq->weak_barriers);
+	needs = vq->packed_ring ? vra_packed_kick_prepare(vq) :
+			     vra_split_kick_prepare(vq);
 	vq->num_added = 0;
-
-	if (vq->event) {
-		u16 event = virtio16_to_cpu(_vq->vdev,
-					    vring_avail_event(&vq->vring));
-
-		needs = vring_need_event(event, new, old);
-	} else {
-		needs = !(vq->vring.used->flags &
-			  cpu_to_virtio16(_vq->vdev, VRING_USED_F_NO_NOTIFY));
-	}
-	if (!needs && new != old)
+	if (!needs)
 		vra_inc(vq, VRA_STAT_kicks_suppressed);
 	return needs;
 }
@@ -466,23 +484,18 @@ bool vra_kick(struct virtqueue *vq)
 }
 EXPORT_SYMBOL_GPL(vra_kick);
 
-static inline bool vra_more_used(const struct vra_virtqueue *vq)
-{
-	return vq->last_used_idx !=
-	       virtio16_to_cpu(vq->vq.vdev, READ_ONCE(vq->vring.used->idx));
-}
-
 /**
  * vra_get_buf_ctx() - take the next used buffer
  * @_vq: the queue
  * @len: set to the number of bytes the device wrote into the buffer
  * @ctx: if not NULL, set to the buffer's context
  *
- * Virtio 1.3, 2.7.8 "The Virtqueue Used Ring". The used element is checked
- * before use: its id must name a buffer in flight, its length must not
- * exceed the device-writable bytes of that buffer, and the used index must
- * not have moved past what is in flight. Otherwise the queue is broken and
- * nothing is returned.
+ * Virtio 1.3, 2.7.8 and 2.8.21. The used element is checked before use:
+ * its id must name a buffer in flight, its length must not exceed the
+ * device-writable bytes of that buffer (clamped and counted, or broken with
+ * vra_set_strict_len()), and the split used index must not have moved past
+ * what is in flight, the packed flags must be consistent. Otherwise the
+ * queue is broken and nothing is returned.
  *
  * Context: any; caller serializes operations on @_vq.
  * Return: the token given to vra_add_sgs(), or NULL if no buffer is used or
@@ -491,70 +504,12 @@ static inline bool vra_more_used(const struct vra_virtqueue *vq)
 void *vra_get_buf_ctx(struct virtqueue *_vq, unsigned int *len, void **ctx)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
-	struct virtio_device *vdev = _vq->vdev;
-	u16 used_idx, slot;
-	u32 id, ulen;
-	void *data;
 
 	if (unlikely(READ_ONCE(vq->broken)))
 		return NULL;
-	used_idx = virtio16_to_cpu(vdev, READ_ONCE(vq->vring.used->idx));
-	if (used_idx == vq->last_used_idx)
-		return NULL;
-	if (unlikely((u16)(used_idx - vq->last_used_idx) > vq->in_flight)) {
-		vra_bad(vq, VRA_BROKEN_used_idx_jump,
-			"used idx %u is %u past %u, only %u in flight",
-			used_idx, (u16)(used_idx - vq->last_used_idx),
-			vq->last_used_idx, vq->in_flight);
-		return NULL;
-	}
-
-	/*
-	 * Read the used element only after the used index that covers it;
-	 * pairs with the device's write barrier before it updates used->idx.
-	 */
-	virtio_rmb(vq->weak_barriers);
-
-	slot = vq->last_used_idx & (vq->vring.num - 1);
-	id = virtio32_to_cpu(vdev, READ_ONCE(vq->vring.used->ring[slot].id));
-	ulen = virtio32_to_cpu(vdev, READ_ONCE(vq->vring.used->ring[slot].len));
-	if (unlikely(id >= vq->vring.num)) {
-		vra_bad(vq, VRA_BROKEN_used_id_range,
-			"used id %u out of range (size %u)", id, vq->vring.num);
-		return NULL;
-	}
-	if (unlikely(!vq->state[id].data)) {
-		vra_bad(vq, VRA_BROKEN_used_id_idle,
-			"used id %u is not in flight", id);
-		return NULL;
-	}
-	if (unlikely(ulen > vq->state[id].in_len)) {
-		vra_bad(vq, VRA_BROKEN_used_len,
-			"used len %u > %u device-writable bytes (id %u)",
-			ulen, vq->state[id].in_len, id);
-		return NULL;
-	}
-
-	data = vra_detach(vq, id, ctx);
-	*len = ulen;
-	vq->last_used_idx++;
-	if (unlikely(!(vq->last_used_idx & (vq->vring.num - 1))))
-		vra_inc(vq, VRA_STAT_used_wraps);
-	vra_inc(vq, VRA_STAT_bufs_used);
-
-	if (vq->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
-		vra_inc(vq, VRA_STAT_irqs_suppressed);
-	} else if (vq->event) {
-		/*
-		 * Ask for an interrupt at the next entry; the store must be
-		 * visible before the next read of used->idx, or a used buffer
-		 * arriving in between would raise none.
-		 */
-		virtio_store_mb(vq->weak_barriers,
-				&vring_used_event(&vq->vring),
-				cpu_to_virtio16(vdev, vq->last_used_idx));
-	}
-	return data;
+	if (vq->packed_ring)
+		return vra_packed_get_buf(vq, len, ctx);
+	return vra_split_get_buf(vq, len, ctx);
 }
 EXPORT_SYMBOL_GPL(vra_get_buf_ctx);
 
@@ -575,8 +530,8 @@ EXPORT_SYMBOL_GPL(vra_get_buf);
  * vra_disable_cb() - ask the device not to send used buffer notifications
  * @_vq: the queue
  *
- * Virtio 1.3, 2.7.7 "Used Buffer Notification Suppression". A hint only:
- * the device may still notify, and callbacks may still run.
+ * Virtio 1.3, 2.7.7 and 2.8.10. A hint only: the device may still notify,
+ * and callbacks may still run.
  *
  * Context: any; caller serializes operations on @_vq.
  */
@@ -585,16 +540,10 @@ void vra_disable_cb(struct virtqueue *_vq)
 	struct vra_virtqueue *vq = to_vvq(_vq);
 
 	vra_inc(vq, VRA_STAT_cb_disables);
-	if (vq->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT)
-		return;
-	vq->avail_flags_shadow |= VRING_AVAIL_F_NO_INTERRUPT;
-	if (vq->event)
-		/* As far from the device's next used index as can be. */
-		vring_used_event(&vq->vring) =
-			cpu_to_virtio16(_vq->vdev, vq->last_used_idx + 0x8000);
+	if (vq->packed_ring)
+		vra_packed_disable_cb(vq);
 	else
-		vq->vring.avail->flags =
-			cpu_to_virtio16(_vq->vdev, vq->avail_flags_shadow);
+		vra_split_disable_cb(vq);
 }
 EXPORT_SYMBOL_GPL(vra_disable_cb);
 
@@ -613,17 +562,9 @@ unsigned int vra_enable_cb_prepare(struct virtqueue *_vq)
 	struct vra_virtqueue *vq = to_vvq(_vq);
 
 	vra_inc(vq, VRA_STAT_cb_enables);
-	if (vq->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
-		vq->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
-		if (!vq->event)
-			vq->vring.avail->flags =
-				cpu_to_virtio16(_vq->vdev,
-						vq->avail_flags_shadow);
-	}
-	if (vq->event)
-		vring_used_event(&vq->vring) =
-			cpu_to_virtio16(_vq->vdev, vq->last_used_idx);
-	return vq->last_used_idx;
+	if (vq->packed_ring)
+		return vra_packed_enable_cb_prepare(vq);
+	return vra_split_enable_cb_prepare(vq);
 }
 EXPORT_SYMBOL_GPL(vra_enable_cb_prepare);
 
@@ -633,8 +574,8 @@ EXPORT_SYMBOL_GPL(vra_enable_cb_prepare);
  * @last_used_idx: value returned by vra_enable_cb_prepare()
  *
  * Context: any; may run beside the caller's other operations.
- * Return: true if the device used buffers past @last_used_idx, or the queue
- * is broken (so the caller looks, and finds nothing).
+ * Return: true if the device used buffers past @last_used_idx; false if
+ * not, or if the queue is broken.
  */
 bool vra_poll(struct virtqueue *_vq, unsigned int last_used_idx)
 {
@@ -644,12 +585,13 @@ bool vra_poll(struct virtqueue *_vq, unsigned int last_used_idx)
 		return false;
 	/*
 	 * The re-enabled notification state must be visible before we read
-	 * used->idx; pairs with the device's barrier between writing used->idx
-	 * and reading the driver's suppression state.
+	 * the used state; pairs with the device's barrier between publishing
+	 * a used buffer and reading the driver's event suppression.
 	 */
 	virtio_mb(vq->weak_barriers);
-	return (u16)last_used_idx !=
-	       virtio16_to_cpu(_vq->vdev, READ_ONCE(vq->vring.used->idx));
+	if (vq->packed_ring)
+		return vra_packed_poll(vq, last_used_idx);
+	return vra_split_poll(vq, last_used_idx);
 }
 EXPORT_SYMBOL_GPL(vra_poll);
 
@@ -681,24 +623,15 @@ EXPORT_SYMBOL_GPL(vra_enable_cb);
 bool vra_enable_cb_delayed(struct virtqueue *_vq)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
-	u16 bufs;
 
 	if (!vq->event)
 		return vra_enable_cb(_vq);
 	vra_inc(vq, VRA_STAT_cb_enables);
-	vq->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
-	bufs = (u16)(vq->avail_idx_shadow - vq->last_used_idx) * 3 / 4;
-	/*
-	 * Publish the later used_event before reading used->idx; pairs as in
-	 * vra_poll().
-	 */
-	virtio_store_mb(vq->weak_barriers, &vring_used_event(&vq->vring),
-			cpu_to_virtio16(_vq->vdev, vq->last_used_idx + bufs));
 	if (unlikely(READ_ONCE(vq->broken)))
 		return true;
-	return (u16)(virtio16_to_cpu(_vq->vdev,
-				     READ_ONCE(vq->vring.used->idx)) -
-		     vq->last_used_idx) <= bufs;
+	if (vq->packed_ring)
+		return vra_packed_enable_cb_delayed(vq);
+	return vra_split_enable_cb_delayed(vq);
 }
 EXPORT_SYMBOL_GPL(vra_enable_cb_delayed);
 
@@ -706,8 +639,8 @@ EXPORT_SYMBOL_GPL(vra_enable_cb_delayed);
  * vra_detach_unused_buf() - take back a buffer the device did not use
  * @_vq: the queue, after the device was reset or the queue stopped
  *
- * Returns available buffers one at a time, unmapped, and withdraws them
- * from the available ring.
+ * Returns available buffers one at a time, unmapped; for the split layout
+ * they are also withdrawn from the available ring.
  *
  * Context: process context; caller serializes operations on @_vq.
  * Return: a token, or NULL when none is left.
@@ -717,12 +650,11 @@ void *vra_detach_unused_buf(struct virtqueue *_vq)
 	struct vra_virtqueue *vq = to_vvq(_vq);
 	unsigned int i;
 
-	for (i = 0; i < vq->vring.num; i++) {
+	for (i = 0; i < vq->num; i++) {
 		if (!vq->state[i].data)
 			continue;
-		vq->avail_idx_shadow--;
-		vq->vring.avail->idx = cpu_to_virtio16(_vq->vdev,
-						       vq->avail_idx_shadow);
+		if (!vq->packed_ring)
+			vra_split_unexpose(vq);
 		return vra_detach(vq, i, NULL);
 	}
 	return NULL;
@@ -743,9 +675,11 @@ EXPORT_SYMBOL_GPL(vra_detach_unused_buf);
 irqreturn_t vra_interrupt(int irq, void *_vq)
 {
 	struct vra_virtqueue *vq = to_vvq((struct virtqueue *)_vq);
+	bool more;
 
 	vra_inc(vq, VRA_STAT_irqs);
-	if (!vra_more_used(vq)) {
+	more = vq->packed_ring ? vra_packed_more_used(vq) : vra_split_more_used(vq);
+	if (!more) {
 		vra_inc(vq, VRA_STAT_irqs_spurious);
 		return IRQ_NONE;
 	}
@@ -757,12 +691,87 @@ irqreturn_t vra_interrupt(int irq, void *_vq)
 }
 EXPORT_SYMBOL_GPL(vra_interrupt);
 
+/* Ring memory for @num entries; 0 or -ENOMEM, -EINVAL. */
+static int vra_alloc_ring(struct vra_virtqueue *vq, unsigned int num,
+			  bool may_reduce_num)
+{
+	struct vra_split_layout l;
+	size_t size;
+
+	for (;;) {
+		if (vq->packed_ring) {
+			if (!num || num > 32768)
+				return -EINVAL;
+			/* 2.8.10: descriptors, then driver and device areas. */
+			size = sizeof(struct vring_packed_desc) * num;
+			vq->avail_off = size;
+			vq->used_off = size + sizeof(struct vring_packed_desc_event);
+			size = vq->used_off + sizeof(struct vring_packed_desc_event);
+		} else {
+			if (vra_split_layout(num, vq->align, &l))
+				return -EINVAL;
+			vq->avail_off = l.avail;
+			vq->used_off = l.used;
+			size = l.size;
+		}
+		vq->ring = dma_alloc_coherent(vq->dma_dev, size, &vq->ring_dma,
+					      GFP_KERNEL | __GFP_NOWARN);
+		if (vq->ring)
+			break;
+		if (!may_reduce_num || num == 1)
+			return -ENOMEM;
+		num /= 2;
+	}
+	vq->ring_size = size;
+	vq->extra = kcalloc(num, sizeof(*vq->extra), GFP_KERNEL);
+	vq->state = kcalloc(num, sizeof(*vq->state), GFP_KERNEL);
+	if (!vq->extra || !vq->state) {
+		kfree(vq->extra);
+		kfree(vq->state);
+		dma_free_coherent(vq->dma_dev, size, vq->ring, vq->ring_dma);
+		return -ENOMEM;
+	}
+	vq->num = num;
+	return 0;
+}
+
+static void vra_free_ring(struct vra_virtqueue *vq)
+{
+	dma_free_coherent(vq->dma_dev, vq->ring_size, vq->ring, vq->ring_dma);
+	kfree(vq->state);
+	kfree(vq->extra);
+}
+
+/* The ring as new: zeroed, every descriptor free, nothing in flight. */
+static void vra_init_ring(struct vra_virtqueue *vq)
+{
+	unsigned int i;
+
+	memset(vq->ring, 0, vq->ring_size);
+	for (i = 0; i < vq->num; i++)
+		vq->extra[i].next = i + 1;
+	vq->free_head = 0;
+	vq->free_tail = vq->num - 1;
+	vq->next_in_order = 0;
+	vq->batch_left = 0;
+	vq->num_added = 0;
+	vq->in_flight = 0;
+	vq->vq.num_free = vq->num;
+	vq->vq.num_max = vq->num;
+	if (vq->packed_ring)
+		vra_packed_init(vq);
+	else
+		vra_split_init(vq);
+}
+
 /**
- * vra_create_virtqueue() - create a split virtqueue on the alt ring
+ * vra_create_virtqueue() - create a virtqueue on the alt ring
  * @index: the queue's index in the device
- * @num: queue size the device allows, a power of two
- * @vring_align: used ring alignment, bytes, a power of two
- * @vdev: the device; its negotiated features select the ring features
+ * @num: queue size the device allows: a power of two up to 32768 for the
+ *	split layout, 1 to 32768 for packed
+ * @vring_align: split used ring alignment, bytes, a power of two
+ * @vdev: the device; its negotiated features select the layout
+ *	(VIRTIO_F_RING_PACKED) and the ring features
  * @weak_barriers: true to use SMP barriers, false for mandatory ones
  *	(VIRTIO_F_ORDER_PLATFORM)
  * @may_reduce_num: halve @num until the ring memory can be allocated
@@ -773,8 +782,8 @@ EXPORT_SYMBOL_GPL(vra_interrupt);
  * @name: the queue's name, kept by reference
  * @dma_dev: device for the DMA API (the transport's DMA device)
  *
- * Allocates the ring (virtio 1.3, 2.7) in DMA-coherent memory and the
- * driver-private state. The queue is not put on @vdev->vqs.
+ * Allocates the ring (virtio 1.3, 2.7 or 2.8) in DMA-coherent memory and
+ * the driver-private state. The queue is not put on @vdev->vqs.
  *
  * Context: process context, may sleep.
  * Return: the queue, or an ERR_PTR: -EINVAL for a bad @num or
@@ -790,70 +799,33 @@ struct virtqueue *vra_create_virtqueue(unsigned int index, unsigned int num,
 				       const char *name,
 				       struct device *dma_dev)
 {
-	struct vra_split_layout l;
 	struct vra_virtqueue *vq;
-	unsigned int i;
-	void *ring = NULL;
-	dma_addr_t dma;
-
-	if (vra_split_layout(num, vring_align, &l))
-		return ERR_PTR(-EINVAL);
-	for (;;) {
-		ring = dma_alloc_coherent(dma_dev, l.size, &dma,
-					  GFP_KERNEL | __GFP_NOWARN);
-		if (ring || !may_reduce_num || num == 1)
-			break;
-		num /= 2;
-		vra_split_layout(num, vring_align, &l);
-	}
-	if (!ring)
-		return ERR_PTR(-ENOMEM);
+	int err;
 
 	vq = kzalloc(sizeof(*vq), GFP_KERNEL);
 	if (!vq)
-		goto free_ring;
-	vq->extra = kcalloc(num, sizeof(*vq->extra), GFP_KERNEL);
-	vq->state = kcalloc(num, sizeof(*vq->state), GFP_KERNEL);
-	if (!vq->extra || !vq->state)
-		goto free_vq;
-
+		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&vq->vq.list);
 	vq->vq.callback = callback;
 	vq->vq.vdev = vdev;
 	vq->vq.name = name;
 	vq->vq.index = index;
-	vq->vq.num_free = num;
-	vq->vq.num_max = num;
-
-	vq->ring = ring;
-	vq->ring_dma = dma;
-	vq->layout = l;
-	vq->dma_dev = dma_dev;
-	vq->vring.num = num;
-	vq->vring.desc = ring + l.desc;
-	vq->vring.avail = ring + l.avail;
-	vq->vring.used = ring + l.used;
-	vq->weak_barriers = weak_barriers;
+	vq->packed_ring = virtio_has_feature(vdev, VIRTIO_F_RING_PACKED);
 	vq->event = virtio_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX);
+	vq->indirect = virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC);
+	vq->in_order = virtio_has_feature(vdev, VIRTIO_F_IN_ORDER);
+	vq->weak_barriers = weak_barriers;
+	vq->align = vring_align;
+	vq->dma_dev = dma_dev;
 	vq->notify = notify;
-	for (i = 0; i < num - 1; i++)
-		vq->extra[i].next = i + 1;
-	/* No callback, no interrupts wanted. */
-	if (!callback) {
-		vq->avail_flags_shadow = VRING_AVAIL_F_NO_INTERRUPT;
-		if (!vq->event)
-			vq->vring.avail->flags =
-				cpu_to_virtio16(vdev, vq->avail_flags_shadow);
-	}
-	return &vq->vq;
 
-free_vq:
-	kfree(vq->state);
-	kfree(vq->extra);
-	kfree(vq);
-free_ring:
-	dma_free_coherent(dma_dev, l.size, ring, dma);
-	return ERR_PTR(-ENOMEM);
+	err = vra_alloc_ring(vq, num, may_reduce_num);
+	if (err) {
+		kfree(vq);
+		return ERR_PTR(err);
+	}
+	vra_init_ring(vq);
+	return &vq->vq;
 }
 EXPORT_SYMBOL_GPL(vra_create_virtqueue);
 
@@ -871,15 +843,87 @@ void vra_del_virtqueue(struct virtqueue *_vq)
 	struct vra_virtqueue *vq = to_vvq(_vq);
 	unsigned int i;
 
-	for (i = 0; i < vq->vring.num; i++)
+	for (i = 0; i < vq->num; i++)
 		if (vq->state[i].data)
 			vra_detach(vq, i, NULL);
-	dma_free_coherent(vq->dma_dev, vq->layout.size, vq->ring, vq->ring_dma);
-	kfree(vq->state);
-	kfree(vq->extra);
+	vra_free_ring(vq);
 	kfree(vq);
 }
 EXPORT_SYMBOL_GPL(vra_del_virtqueue);
+
+static void vra_recycle_all(struct vra_virtqueue *vq,
+			    void (*recycle)(struct virtqueue *vq, void *buf))
+{
+	unsigned int i;
+	void *data;
+
+	for (i = 0; i < vq->num; i++) {
+		if (!vq->state[i].data)
+			continue;
+		data = vra_detach(vq, i, NULL);
+		if (recycle)
+			recycle(&vq->vq, data);
+	}
+}
+
+/**
+ * vra_reset_vring() - return every buffer and start the ring afresh
+ * @_vq: the queue; the device must not be using it (device reset, or the
+ *	queue stopped by VIRTIO_F_RING_RESET, 2.6.1)
+ * @recycle: called with each buffer in flight, or NULL
+ *
+ * Afterwards the ring is as just created, at the same addresses, and not
+ * broken; the transport re-enables it.
+ *
+ * Context: process context; caller serializes operations on @_vq.
+ * Return: 0.
+ */
+int vra_reset_vring(struct virtqueue *_vq,
+		    void (*recycle)(struct virtqueue *vq, void *buf))
+{
+	struct vra_virtqueue *vq = to_vvq(_vq);
+
+	vra_recycle_all(vq, recycle);
+	vra_init_ring(vq);
+	WRITE_ONCE(vq->broken, false);
+	vra_inc(vq, VRA_STAT_resets);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vra_reset_vring);
+
+/**
+ * vra_resize_vring() - return every buffer and give the ring a new size
+ * @_vq: the queue; the device must not be using it (see vra_reset_vring())
+ * @num: the new size, valid for the layout (see vra_create_virtqueue())
+ * @recycle: called with each buffer in flight, or NULL
+ *
+ * The ring memory moves: the transport gives the device the new addresses
+ * (vra_get_desc_addr() and friends) before re-enabling the queue. On
+ * failure the queue keeps its old size, reset.
+ *
+ * Context: process context, may sleep; caller serializes operations.
+ * Return: 0; -EINVAL for a bad @num; -ENOMEM without memory.
+ */
+int vra_resize_vring(struct virtqueue *_vq, unsigned int num,
+		     void (*recycle)(struct virtqueue *vq, void *buf))
+{
+	struct vra_virtqueue *vq = to_vvq(_vq);
+	struct vra_virtqueue old;
+	int err;
+
+	vra_recycle_all(vq, recycle);
+	old = *vq;
+	err = vra_alloc_ring(vq, num, false);
+	if (err)
+		*vq = old;	/* the old ring, untouched, comes back */
+	else
+		vra_free_ring(&old);
+	vra_init_ring(vq);
+	WRITE_ONCE(vq->broken, false);
+	vra_inc(vq, VRA_STAT_resets);
+	return err;
+}
+EXPORT_SYMBOL_GPL(vra_resize_vring);
 
 /**
  * vra_is_broken() - tell whether the queue is broken
@@ -916,6 +960,57 @@ void vra_break(struct virtqueue *_vq)
 EXPORT_SYMBOL_GPL(vra_break);
 
 /**
+ * vra_set_strict_len() - choose what a too-long used length does
+ * @vq: the queue
+ * @strict: true: break the queue (used_len); false (the default): clamp it
+ *	to the device-writable bytes posted and count used_len_clamped, as
+ *	some legacy devices report total lengths
+ *
+ * Context: before the queue is used, or under the caller's serialization.
+ */
+void vra_set_strict_len(struct virtqueue *vq, bool strict)
+{
+	to_vvq(vq)->strict_len = strict;
+}
+EXPORT_SYMBOL_GPL(vra_set_strict_len);
+
+/**
+ * vra_is_packed() - tell the queue's layout
+ * @vq: the queue
+ *
+ * Context: any.
+ * Return: true for the packed layout, false for split.
+ */
+bool vra_is_packed(const struct virtqueue *vq)
+{
+	return container_of(vq, struct vra_virtqueue, vq)->packed_ring;
+}
+EXPORT_SYMBOL_GPL(vra_is_packed);
+
+/**
+ * vra_notification_data() - the value for VIRTIO_F_NOTIFICATION_DATA
+ * @_vq: the queue
+ *
+ * Virtio 1.3, 2.9 "Driver Notifications": bits 0-15 the queue index, bits
+ * 16-30 the offset of the next available descriptor (split: the available
+ * index), bit 31 its wrap counter (split: bit 15 of the available index).
+ * The transport writes it in place of the queue index.
+ *
+ * Context: as vra_notify(), under the caller's serialization.
+ * Return: the 32-bit value, CPU byte order.
+ */
+u32 vra_notification_data(const struct virtqueue *_vq)
+{
+	const struct vra_virtqueue *vq = container_of(_vq, struct vra_virtqueue,
+						      vq);
+	u32 next = vq->packed_ring ? vra_packed_notification_data(vq) :
+				vra_split_notification_data(vq);
+
+	return next << 16 | _vq->index;
+}
+EXPORT_SYMBOL_GPL(vra_notification_data);
+
+/**
  * vra_get_vring_size() - the queue size
  * @vq: the queue
  *
@@ -925,7 +1020,7 @@ EXPORT_SYMBOL_GPL(vra_break);
  */
 unsigned int vra_get_vring_size(const struct virtqueue *vq)
 {
-	return container_of(vq, struct vra_virtqueue, vq)->vring.num;
+	return container_of(vq, struct vra_virtqueue, vq)->num;
 }
 EXPORT_SYMBOL_GPL(vra_get_vring_size);
 
@@ -938,15 +1033,15 @@ EXPORT_SYMBOL_GPL(vra_get_vring_size);
  */
 dma_addr_t vra_get_desc_addr(const struct virtqueue *vq)
 {
-	const struct vra_virtqueue *v = container_of(vq, struct vra_virtqueue, vq);
-
-	return v->ring_dma + v->layout.desc;
+	return container_of(vq, struct vra_virtqueue, vq)->ring_dma;
 }
 EXPORT_SYMBOL_GPL(vra_get_desc_addr);
 
 /**
  * vra_get_avail_addr() - DMA address of the driver area
  * @vq: the queue
+ *
+ * Split: the available ring; packed: the driver event suppression area.
  *
  * Context: any.
  * Return: the address to give the device.
@@ -955,13 +1050,15 @@ dma_addr_t vra_get_avail_addr(const struct virtqueue *vq)
 {
 	const struct vra_virtqueue *v = container_of(vq, struct vra_virtqueue, vq);
 
-	return v->ring_dma + v->layout.avail;
+	return v->ring_dma + v->avail_off;
 }
 EXPORT_SYMBOL_GPL(vra_get_avail_addr);
 
 /**
  * vra_get_used_addr() - DMA address of the device area
  * @vq: the queue
+ *
+ * Split: the used ring; packed: the device event suppression area.
  *
  * Context: any.
  * Return: the address to give the device.
@@ -970,7 +1067,7 @@ dma_addr_t vra_get_used_addr(const struct virtqueue *vq)
 {
 	const struct vra_virtqueue *v = container_of(vq, struct vra_virtqueue, vq);
 
-	return v->ring_dma + v->layout.used;
+	return v->ring_dma + v->used_off;
 }
 EXPORT_SYMBOL_GPL(vra_get_used_addr);
 

@@ -26,7 +26,7 @@ enum vra_stat {
 	VRA_STAT_descs_added,		/* descriptors made available */
 	VRA_STAT_bufs_used,		/* used buffers returned to the driver */
 	VRA_STAT_kicks,			/* available buffer notifications sent */
-	VRA_STAT_kicks_suppressed,	/* ... the device said it needs not */
+	VRA_STAT_kicks_suppressed,	/* vra_kick_prepare() said no need */
 	VRA_STAT_irqs,			/* used buffer notifications taken */
 	VRA_STAT_irqs_spurious,		/* ... that found no used buffer */
 	VRA_STAT_irqs_suppressed,	/* used buffers taken with callbacks off */
@@ -35,6 +35,8 @@ enum vra_stat {
 	VRA_STAT_avail_wraps,		/* driver position wrapped to slot 0 */
 	VRA_STAT_used_wraps,		/* used position wrapped to slot 0 */
 	VRA_STAT_enospc,		/* vra_add_sgs() returning -ENOSPC */
+	VRA_STAT_used_len_clamped,	/* used len > posted, clamped (not strict) */
+	VRA_STAT_resets,		/* vra_reset_vring()/vra_resize_vring() */
 	VRA_STAT_NR
 };
 
@@ -44,6 +46,8 @@ enum vra_broken {
 	VRA_BROKEN_used_id_idle,	/* used id not in flight */
 	VRA_BROKEN_used_len,		/* used length > device-writable bytes */
 	VRA_BROKEN_used_idx_jump,	/* used index past what is in flight */
+	VRA_BROKEN_packed_flags,	/* packed used flags: AVAIL != USED bit */
+	VRA_BROKEN_in_order_skip,	/* in-order: used id not the next batch */
 	VRA_BROKEN_notify_failed,	/* transport notify returned false */
 	VRA_BROKEN_by_transport,	/* vra_break() from the transport */
 	VRA_BROKEN_NR
@@ -117,5 +121,12 @@ dma_addr_t vra_get_desc_addr(const struct virtqueue *vq);
 dma_addr_t vra_get_avail_addr(const struct virtqueue *vq);
 dma_addr_t vra_get_used_addr(const struct virtqueue *vq);
 const struct vra_stats *vra_get_stats(const struct virtqueue *vq);
+bool vra_is_packed(const struct virtqueue *vq);
+void vra_set_strict_len(struct virtqueue *vq, bool strict);
+u32 vra_notification_data(const struct virtqueue *vq);
+int vra_reset_vring(struct virtqueue *vq,
+		    void (*recycle)(struct virtqueue *vq, void *buf));
+int vra_resize_vring(struct virtqueue *vq, unsigned int num,
+		     void (*recycle)(struct virtqueue *vq, void *buf));
 
 #endif /* _VIRTIO_RING_ALT_H */

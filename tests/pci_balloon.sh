@@ -19,38 +19,47 @@ drv_of() { basename "$(readlink "$1/driver" 2>/dev/null)" 2>/dev/null; }
 mem_is() { [ "$(meminfo MemTotal)" -eq "$1" ]; }
 counter() { awk -v k="$2" '$1 == k { print $2 }' "$D/$1/counters"; }
 
-va_check pci_modprobe modprobe virtio_alt
+va_check "${VA_SCENARIO}_modprobe" modprobe virtio_alt
 
 bal=$(vdev_of 0x1045)
 rng=$(vdev_of 0x1044)
 bal_pci=$(dirname "$(readlink -f "/sys/bus/virtio/devices/$bal")")
 if [ -n "$bal" ] && [ "$(drv_of "$bal_pci")" = virtio-alt-pci ] &&
    [ "$(drv_of "/sys/bus/virtio/devices/$bal")" = virtio_alt_balloon ]; then
-	va_result pci_balloon_bound PASS "$bal"
+	va_result "${VA_SCENARIO}_bound" PASS "$bal"
 else
-	va_result pci_balloon_bound FAIL "balloon '$bal' pci driver '$(drv_of "$bal_pci")'"
+	va_result "${VA_SCENARIO}_bound" FAIL "balloon '$bal' pci driver '$(drv_of "$bal_pci")'"
 fi
 # QEMU 7.2 virtio-balloon-pci has no MSI-X capability: INTx, ISR read.
 if grep -q '^ring alt' "$D/$bal/transport" &&
    grep -q '^interrupts intx' "$D/$bal/transport"; then
-	va_result pci_balloon_alt_ring_intx PASS "intx"
+	va_result "${VA_SCENARIO}_alt_ring_intx" PASS "intx"
 else
-	va_result pci_balloon_alt_ring_intx FAIL "$(tr '\n' ' ' < "$D/$bal/transport")"
+	va_result "${VA_SCENARIO}_alt_ring_intx" FAIL "$(tr '\n' ' ' < "$D/$bal/transport")"
+fi
+
+# The layout QEMU was told to offer (scenario name says packed or not).
+want=split
+case $VA_SCENARIO in *packed*) want=packed ;; esac
+if grep -qx "layout $want" "$D/$bal/vq0/info"; then
+	va_result "${VA_SCENARIO}_layout" PASS "$want; features $(sed -n 's/^negotiated //p' "$D/$bal/features")"
+else
+	va_result "${VA_SCENARIO}_layout" FAIL "wanted $want: $(tr '\n' ' ' < "$D/$bal/vq0/info")"
 fi
 
 total0=$(meminfo MemTotal)
 va_marker inflate
 if va_wait_for 180 mem_is $((total0 - INFLATE_KB)); then
-	va_result pci_balloon_inflate PASS "MemTotal $total0 -> $(meminfo MemTotal) kB"
+	va_result "${VA_SCENARIO}_inflate" PASS "MemTotal $total0 -> $(meminfo MemTotal) kB"
 else
-	va_result pci_balloon_inflate FAIL "MemTotal $total0 -> $(meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB))"
+	va_result "${VA_SCENARIO}_inflate" FAIL "MemTotal $total0 -> $(meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB))"
 fi
 va_marker inflated
 va_wait_host deflate 120
 if va_wait_for 180 mem_is "$total0"; then
-	va_result pci_balloon_deflate PASS "MemTotal back to $total0 kB"
+	va_result "${VA_SCENARIO}_deflate" PASS "MemTotal back to $total0 kB"
 else
-	va_result pci_balloon_deflate FAIL "MemTotal $(meminfo MemTotal) kB, wanted $total0"
+	va_result "${VA_SCENARIO}_deflate" FAIL "MemTotal $(meminfo MemTotal) kB, wanted $total0"
 fi
 va_marker deflated
 
@@ -61,39 +70,39 @@ k=$(counter "$bal/vq0" kicks) i=$(counter "$bal/vq0" irqs)
 w=$(counter "$bal/vq0" used_wraps) a=$(counter "$bal/vq0" bufs_added)
 u=$(counter "$bal/vq0" bufs_used) b=$(counter "$bal/vq0" broken)
 if [ "$k" -gt 0 ] && [ "$i" -gt 0 ] && [ "$w" -gt 0 ] && [ "$a" = "$u" ] && [ "$b" = 0 ]; then
-	va_result pci_balloon_counters PASS "inflate: kicks $k irqs $i used_wraps $w bufs $a"
+	va_result "${VA_SCENARIO}_counters" PASS "inflate: kicks $k irqs $i used_wraps $w bufs $a"
 else
-	va_result pci_balloon_counters FAIL "inflate: kicks $k irqs $i used_wraps $w added $a used $u broken $b"
+	va_result "${VA_SCENARIO}_counters" FAIL "inflate: kicks $k irqs $i used_wraps $w added $a used $u broken $b"
 fi
 
 # The in-tree virtio_rng over our transport, on the in-tree ring.
-va_check pci_rng_modprobe modprobe virtio_rng
+va_check "${VA_SCENARIO}_rng_modprobe" modprobe virtio_rng
 if [ "$(drv_of "/sys/bus/virtio/devices/$rng")" = virtio_rng ] &&
    grep -q '^ring in-tree' "$D/$rng/transport" &&
    grep -q '^interrupts msix-per-vq' "$D/$rng/transport"; then
-	va_result pci_intree_rng_bound PASS "$rng"
+	va_result "${VA_SCENARIO}_intree_rng_bound" PASS "$rng"
 else
-	va_result pci_intree_rng_bound FAIL "rng '$rng' driver '$(drv_of "/sys/bus/virtio/devices/$rng")'"
+	va_result "${VA_SCENARIO}_intree_rng_bound" FAIL "rng '$rng' driver '$(drv_of "/sys/bus/virtio/devices/$rng")'"
 fi
 n=$(dd if=/dev/hwrng bs=64 count=1 2>/dev/null | wc -c)
 k=$(counter "$rng/vq0" kicks) i=$(counter "$rng/vq0" irqs)
 if [ "$n" = 64 ] && [ "$k" -gt 0 ] && [ "$i" -gt 0 ]; then
-	va_result pci_intree_rng_data PASS "64 bytes, kicks $k irqs $i"
+	va_result "${VA_SCENARIO}_intree_rng_data" PASS "64 bytes, kicks $k irqs $i"
 else
-	va_result pci_intree_rng_data FAIL "$n bytes, kicks $k irqs $i"
+	va_result "${VA_SCENARIO}_intree_rng_data" FAIL "$n bytes, kicks $k irqs $i"
 fi
 
 # Remove with pages in the balloon: every page comes back.
 va_marker reinflate
 if va_wait_for 180 mem_is $((total0 - INFLATE_KB)); then
-	va_check pci_rmmod sh -c 'rmmod virtio_rng && rmmod virtio_alt'
+	va_check "${VA_SCENARIO}_rmmod" sh -c 'rmmod virtio_rng && rmmod virtio_alt'
 	if mem_is "$total0"; then
-		va_result pci_balloon_remove_returns_pages PASS "MemTotal $total0 kB after rmmod"
+		va_result "${VA_SCENARIO}_remove_returns_pages" PASS "MemTotal $total0 kB after rmmod"
 	else
-		va_result pci_balloon_remove_returns_pages FAIL "MemTotal $(meminfo MemTotal) kB after rmmod, wanted $total0"
+		va_result "${VA_SCENARIO}_remove_returns_pages" FAIL "MemTotal $(meminfo MemTotal) kB after rmmod, wanted $total0"
 	fi
 else
-	va_result pci_balloon_remove_returns_pages FAIL "re-inflate did not happen: MemTotal $(meminfo MemTotal) kB"
+	va_result "${VA_SCENARIO}_remove_returns_pages" FAIL "re-inflate did not happen: MemTotal $(meminfo MemTotal) kB"
 fi
 va_marker removed
-va_kmemleak_scan pci_kmemleak
+va_kmemleak_scan "${VA_SCENARIO}_kmemleak"

@@ -20,13 +20,13 @@ expect_actual() {	# NAME BYTES
 host.py wait-mark inflate 120
 host.py qmp balloon "{\"value\": $((1792 * MiB))}" >/dev/null
 host.py wait-mark inflated 300
-expect_actual pci_balloon_qmp_inflated $((1792 * MiB))
+expect_actual "${VA_SCENARIO}_qmp_inflated" $((1792 * MiB))
 host.py qmp balloon "{\"value\": $((2048 * MiB))}" >/dev/null
 host.py send deflate
 host.py wait-mark deflated 300
-expect_actual pci_balloon_qmp_deflated $((2048 * MiB))
+expect_actual "${VA_SCENARIO}_qmp_deflated" $((2048 * MiB))
 host.py wait-mark reinflate 300
 host.py qmp balloon "{\"value\": $((1792 * MiB))}" >/dev/null
 host.py wait-mark removed 300
 # The driver reported actual = 0 pages on its way out.
-expect_actual pci_balloon_qmp_after_remove $((2048 * MiB))
+expect_actual "${VA_SCENARIO}_qmp_after_remove" $((2048 * MiB))

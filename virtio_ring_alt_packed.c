@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-alt ring, packed layout: virtio 1.3, 2.8 "Packed Virtqueues".
+ * Called through virtio_ring_alt.c, which checks the queue is not broken
+ * and keeps the counters that do not depend on the layout.
+ *
+ * The driver writes descriptors at next_avail_idx with AVAIL/USED bits set
+ * from its wrap counter, the head's flags last (2.8.13). The device writes
+ * used descriptors over them; the driver reads them at last_used_idx and
+ * skips ahead by the buffer's descriptor count, known from driver-private
+ * state. Everything is little-endian.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+
+#include "virtio_ring_alt_internal.h"
+
+#define VRA_F_AVAIL	BIT(VRING_PACKED_DESC_F_AVAIL)
+#define VRA_F_USED	BIT(VRING_PACKED_DESC_F_USED)
+#define VRA_WRAP_SHIFT	VRING_PACKED_EVENT_F_WRAP_CTR
+
+int vra_packed_init(struct vra_virtqueue *vq)
+{
+	struct vra_packed *p = &vq->packed;
+
+	p->desc = vq->ring;
+	p->driver = vq->ring + vq->avail_off;
+	p->device = vq->ring + vq->used_off;
+	p->next_avail_idx = 0;
+	p->last_used_idx = 0;
+	/* 2.8.1: both wrap counters start at 1. */
+	p->avail_wrap = true;
+	p->used_wrap = true;
+	p->avail_used_flags = VRA_F_AVAIL;
+	p->event_flags_shadow = VRING_PACKED_EVENT_FLAG_ENABLE;
+	/* No callback, no interrupts wanted. */
+	if (!vq->vq.callback) {
+		p->event_flags_shadow = VRING_PACKED_EVENT_FLAG_DISABLE;
+		p->driver->flags = cpu_to_le16(p->event_flags_shadow);
+	}
+	return 0;
+}
+
+/* Put the buffer's entries in an indirect table and map it. */
+static int vra_packed_fill_indir(struct vra_virtqueue *vq,
+				 struct vra_indir *in)
+{
+	struct vring_packed_desc *table = in->table;
+	unsigned int i;
+
+	for (i = 0; i < in->n; i++) {
+		table[i].addr = cpu_to_le64(in->extra[i].addr);
+		table[i].len = cpu_to_le32(in->extra[i].len);
+		table[i].id = 0;
+		/* 2.8.19: only VIRTQ_DESC_F_WRITE may be set in the table. */
+		table[i].flags = cpu_to_le16(in->extra[i].flags &
+					     VRING_DESC_F_WRITE);
+	}
+	in->dma = dma_map_single(vq->dma_dev, table, in->n * sizeof(*table),
+				 DMA_TO_DEVICE);
+	return dma_mapping_error(vq->dma_dev, in->dma) ? -ENOMEM : 0;
+}
+
+/* Step to the next ring slot, flipping the wrap counter at the end. */
+static void vra_packed_advance(struct vra_virtqueue *vq, u16 *pos)
+{
+	struct vra_packed *p = &vq->packed;
+
+	if (++*pos < vq->num)
+		return;
+	*pos = 0;
+	p->avail_wrap = !p->avail_wrap;
+	p->avail_used_flags ^= VRA_F_AVAIL | VRA_F_USED;
+	vra_inc(vq, VRA_STAT_avail_wraps);
+}
+
+int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		   unsigned int out_sgs, unsigned int in_sgs,
+		   unsigned int total, void *data, gfp_t gfp)
+{
+	struct vra_packed *p = &vq->packed;
+	unsigned int id = vq->free_head, i, n, last, ndescs;
+	u16 head = p->next_avail_idx, pos = head, head_flags = 0;
+	struct vra_indir *in = NULL;
+	u32 in_len;
+	int err;
+
+	if (vq->indirect && total > 1 && vq->vq.num_free)
+		in = vra_alloc_indir(vq, total,
+				     sizeof(struct vring_packed_desc), gfp);
+	/* With a table, one descriptor is needed, and num_free >= 1. */
+	ndescs = in ? 1 : total;
+	if (unlikely(ndescs > vq->vq.num_free)) {
+		vra_inc(vq, VRA_STAT_enospc);
+		return -ENOSPC;
+	}
+
+	if (in) {
+		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, in->extra, 0, total,
+				  &in_len);
+		if (err) {
+			vra_abort_indir(vq, in, false);
+			return err;
+		}
+		err = vra_packed_fill_indir(vq, in);
+		if (err) {
+			vra_abort_indir(vq, in, true);
+			return err;
+		}
+		vq->extra[id].addr = in->dma;
+		vq->extra[id].len = total * sizeof(struct vring_packed_desc);
+		vq->extra[id].flags = VRING_DESC_F_INDIRECT;
+		last = id;
+	} else {
+		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra, id,
+				  total, &in_len);
+		if (err)
+			return err;
+		last = id;
+	}
+
+	for (n = 0, i = id; n < ndescs; n++) {
+		struct vring_packed_desc *d = &p->desc[pos];
+		const struct vra_desc_extra *e = &vq->extra[i];
+		u16 flags = e->flags | p->avail_used_flags;
+
+		d->addr = cpu_to_le64(e->addr);
+		d->len = cpu_to_le32(e->len);
+		d->id = cpu_to_le16(id);
+		if (n)
+			d->flags = cpu_to_le16(flags);
+		else
+			head_flags = flags;
+		last = i;
+		i = e->next;
+		vra_packed_advance(vq, &pos);
+	}
+
+	vq->free_head = vq->extra[last].next;
+	vq->vq.num_free -= ndescs;
+	vq->in_flight++;
+	vq->state[id].data = data;
+	vq->state[id].ctx = NULL;
+	vq->state[id].indir = in;
+	vq->state[id].in_len = in_len;
+	vq->state[id].ndescs = ndescs;
+
+	/*
+	 * The rest of the chain must be visible before the head's flags make
+	 * the buffer available (2.8.13); pairs with the device's read barrier
+	 * after it sees the head's AVAIL bit.
+	 */
+	virtio_wmb(vq->weak_barriers);
+	p->desc[head].flags = cpu_to_le16(head_flags);
+	p->next_avail_idx = pos;
+	vq->num_added += ndescs;
+	vra_inc(vq, VRA_STAT_bufs_added);
+	vq->stats.v[VRA_STAT_descs_added] += ndescs;
+
+	/* Offsets are compared in 16 bits: notify before they overflow. */
+	if (unlikely(vq->num_added >= 0x8000))
+		vra_kick(&vq->vq);
+	return 0;
+}
+
+bool vra_packed_kick_prepare(struct vra_virtqueue *vq)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 new = p->next_avail_idx, old = new - vq->num_added;
+	u16 off_wrap, flags, event;
+
+	/*
+	 * The head flags that made buffers available must be visible before
+	 * we read the device's event suppression; pairs with the device's
+	 * barrier between writing it and reading descriptors.
+	 */
+	virtio_mb(vq->weak_barriers);
+	flags = le16_to_cpu(READ_ONCE(p->device->flags));
+	if (!vq->event || flags != VRING_PACKED_EVENT_FLAG_DESC)
+		return flags != VRING_PACKED_EVENT_FLAG_DISABLE;
+
+	off_wrap = le16_to_cpu(READ_ONCE(p->device->off_wrap));
+	event = off_wrap & ~BIT(VRA_WRAP_SHIFT);
+	/* An offset in the previous lap lies num slots back. */
+	if (!!(off_wrap >> VRA_WRAP_SHIFT) != p->avail_wrap)
+		event -= vq->num;
+	return vring_need_event(event, new, old);
+}
+
+static bool vra_packed_is_used(const struct vra_virtqueue *vq, u16 pos,
+			       bool wrap)
+{
+	u16 flags = le16_to_cpu(READ_ONCE(vq->packed.desc[pos].flags));
+
+	return !!(flags & VRA_F_AVAIL) == wrap && !!(flags & VRA_F_USED) == wrap;
+}
+
+/*
+ * With buffers in flight, the slot at last_used_idx was written by the
+ * driver in the current lap: it holds our available descriptor (AVAIL ==
+ * used wrap counter, USED != it) until the device writes a used one over it
+ * (both == the counter). Anything else is a device error. With nothing in
+ * flight the slot may hold a stale descriptor of an earlier lap (the tail
+ * of a chain), so it is not looked at.
+ */
+bool vra_packed_more_used(const struct vra_virtqueue *vq)
+{
+	const struct vra_packed *p = &vq->packed;
+	u16 flags;
+
+	if (READ_ONCE(vq->batch_left))
+		return true;
+	if (!READ_ONCE(vq->in_flight))
+		return false;
+	flags = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].flags));
+	/* Inconsistent flags count as used here; get_buf breaks on them. */
+	return !(!!(flags & VRA_F_AVAIL) == p->used_wrap &&
+		 !!(flags & VRA_F_USED) != p->used_wrap);
+}
+
+void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
+			 void **ctx)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 pos = p->last_used_idx, flags, id;
+	unsigned int ndescs;
+	bool avail, used;
+	void *data;
+	u32 ulen;
+
+	if (vq->batch_left)
+		goto in_order;
+	if (!vq->in_flight)
+		return NULL;
+	flags = le16_to_cpu(READ_ONCE(p->desc[pos].flags));
+	avail = flags & VRA_F_AVAIL;
+	used = flags & VRA_F_USED;
+	if (avail == p->used_wrap && used != p->used_wrap)
+		return NULL;
+	if (unlikely(avail != p->used_wrap || used != p->used_wrap)) {
+		vra_bad(vq, VRA_BROKEN_packed_flags,
+			"descriptor %u flags 0x%04x (AVAIL %u, USED %u): neither ours nor used for wrap counter %u",
+			pos, flags, avail, used, p->used_wrap);
+		return NULL;
+	}
+
+	/*
+	 * Read id and length only after the flags that say the descriptor is
+	 * used; pairs with the device's write barrier before it writes them.
+	 */
+	virtio_rmb(vq->weak_barriers);
+	id = le16_to_cpu(READ_ONCE(p->desc[pos].id));
+	ulen = le32_to_cpu(READ_ONCE(p->desc[pos].len));
+	if (vq->in_order) {
+		/*
+		 * 2.8.20: one used descriptor, at the batch's first slot,
+		 * names the batch's last buffer.
+		 */
+		if (!vra_in_order_batch(vq, id, ulen, 0))
+			return NULL;
+in_order:
+		data = vra_in_order_next(vq, len, ctx, &ndescs);
+	} else {
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		ndescs = vq->state[id].ndescs;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	}
+
+	/* Skip the buffer's descriptors, as the driver counted them. */
+	pos += ndescs;
+	if (pos >= vq->num) {
+		pos -= vq->num;
+		p->used_wrap = !p->used_wrap;
+		vra_inc(vq, VRA_STAT_used_wraps);
+	}
+	p->last_used_idx = pos;
+	vra_inc(vq, VRA_STAT_bufs_used);
+
+	if (p->event_flags_shadow == VRING_PACKED_EVENT_FLAG_DISABLE) {
+		vra_inc(vq, VRA_STAT_irqs_suppressed);
+	} else if (p->event_flags_shadow == VRING_PACKED_EVENT_FLAG_DESC) {
+		/*
+		 * Ask for an interrupt at the next used descriptor; visible
+		 * before the next read of the ring, as in the split layout.
+		 */
+		virtio_store_mb(vq->weak_barriers, &p->driver->off_wrap,
+				cpu_to_le16(pos | p->used_wrap << VRA_WRAP_SHIFT));
+	}
+	return data;
+}
+
+void vra_packed_disable_cb(struct vra_virtqueue *vq)
+{
+	struct vra_packed *p = &vq->packed;
+
+	if (p->event_flags_shadow == VRING_PACKED_EVENT_FLAG_DISABLE)
+		return;
+	p->event_flags_shadow = VRING_PACKED_EVENT_FLAG_DISABLE;
+	p->driver->flags = cpu_to_le16(p->event_flags_shadow);
+}
+
+static void vra_packed_set_event(struct vra_virtqueue *vq, u16 off_wrap)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 flags = vq->event ? VRING_PACKED_EVENT_FLAG_DESC :
+				VRING_PACKED_EVENT_FLAG_ENABLE;
+
+	if (vq->event) {
+		p->driver->off_wrap = cpu_to_le16(off_wrap);
+		/*
+		 * The offset must be visible before the flags that make the
+		 * device use it; pairs with the device's read of the flags.
+		 */
+		virtio_wmb(vq->weak_barriers);
+	}
+	if (p->event_flags_shadow != flags) {
+		p->event_flags_shadow = flags;
+		p->driver->flags = cpu_to_le16(flags);
+	}
+}
+
+unsigned int vra_packed_enable_cb_prepare(struct vra_virtqueue *vq)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 off_wrap = p->last_used_idx | p->used_wrap << VRA_WRAP_SHIFT;
+
+	vra_packed_set_event(vq, off_wrap);
+	return off_wrap;
+}
+
+bool vra_packed_poll(const struct vra_virtqueue *vq, unsigned int last)
+{
+	u16 pos = last & ~BIT(VRA_WRAP_SHIFT);
+
+	if (pos >= vq->num)
+		return false;
+	return vra_packed_is_used(vq, pos, !!(last >> VRA_WRAP_SHIFT));
+}
+
+bool vra_packed_enable_cb_delayed(struct vra_virtqueue *vq)
+{
+	struct vra_packed *p = &vq->packed;
+	unsigned int pos = p->last_used_idx +
+			   (vq->num - vq->vq.num_free) * 3 / 4;
+	bool wrap = p->used_wrap;
+
+	if (pos >= vq->num) {
+		pos -= vq->num;
+		wrap = !wrap;
+	}
+	vra_packed_set_event(vq, pos | wrap << VRA_WRAP_SHIFT);
+	/*
+	 * The event offset must be visible before we look at that slot;
+	 * pairs with the device's barrier between using a descriptor and
+	 * reading the driver's event suppression.
+	 */
+	virtio_mb(vq->weak_barriers);
+	return !vra_packed_is_used(vq, pos, wrap);
+}
+
+u32 vra_packed_notification_data(const struct vra_virtqueue *vq)
+{
+	return vq->packed.next_avail_idx |
+	       vq->packed.avail_wrap << VRA_WRAP_SHIFT;
+}

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-alt ring, split layout: virtio 1.3, 2.7 "Split Virtqueues".
+ * Called through virtio_ring_alt.c, which checks the queue is not broken
+ * and keeps the counters that do not depend on the layout.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "virtio_ring_alt_internal.h"
+
+/**
+ * vra_split_layout() - compute where the parts of a split ring lie
+ * @num: queue size in descriptors, a power of two from 1 to 32768
+ * @align: alignment of the used ring in bytes, a power of two
+ * @l: filled with offsets and total size, in bytes
+ *
+ * Virtio 1.3, 2.7 "Split Virtqueues" and 2.7.6-2.7.8: the descriptor table
+ * (16 bytes each), then the available ring (flags, idx, ring[num],
+ * used_event), then, at the next multiple of @align, the used ring (flags,
+ * idx, ring[num] of 8 bytes, avail_event). The used_event word is counted
+ * whether or not VIRTIO_RING_F_EVENT_IDX is negotiated, as the legacy
+ * interface's formula does; leaving it out puts the used ring too early
+ * whenever @align is 2 or 4 bytes (seed thread 004).
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL if @num or @align is not a power of two or @num is
+ * out of range.
+ */
+int vra_split_layout(unsigned int num, unsigned int align,
+		     struct vra_split_layout *l)
+{
+	if (!num || num > 32768 || !is_power_of_2(num) ||
+	    !align || !is_power_of_2(align))
+		return -EINVAL;
+	l->desc = 0;
+	l->avail = sizeof(struct vring_desc) * num;
+	/* flags, idx, ring[num], used_event */
+	l->used = ALIGN(l->avail + sizeof(__virtio16) * (3 + num), align);
+	/* flags, idx, ring[num], avail_event */
+	l->size = l->used + sizeof(__virtio16) * 3 +
+		  sizeof(struct vring_used_elem) * num;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vra_split_layout);
+
+int vra_split_init(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+
+	s->vring.num = vq->num;
+	s->vring.desc = vq->ring;
+	s->vring.avail = vq->ring + vq->avail_off;
+	s->vring.used = vq->ring + vq->used_off;
+	s->avail_idx_shadow = 0;
+	s->last_used_idx = 0;
+	s->avail_flags_shadow = 0;
+	/* No callback, no interrupts wanted. */
+	if (!vq->vq.callback) {
+		s->avail_flags_shadow = VRING_AVAIL_F_NO_INTERRUPT;
+		if (!vq->event)
+			s->vring.avail->flags =
+				cpu_to_virtio16(vq->vq.vdev,
+						s->avail_flags_shadow);
+	}
+	return 0;
+}
+
+static void vra_split_write_desc(struct virtio_device *vdev,
+				 struct vring_desc *d,
+				 const struct vra_desc_extra *e, u16 next)
+{
+	d->addr = cpu_to_virtio64(vdev, e->addr);
+	d->len = cpu_to_virtio32(vdev, e->len);
+	d->flags = cpu_to_virtio16(vdev, e->flags);
+	d->next = cpu_to_virtio16(vdev, next);
+}
+
+/* Put the buffer's entries in an indirect table; 0 or -ENOMEM. */
+static int vra_split_fill_indir(struct vra_virtqueue *vq,
+				struct vra_indir *in)
+{
+	struct vring_desc *table = in->table;
+	unsigned int i;
+
+	for (i = 0; i < in->n; i++)
+		vra_split_write_desc(vq->vq.vdev, &table[i], &in->extra[i],
+				     i + 1);
+	in->dma = dma_map_single(vq->dma_dev, table, in->n * sizeof(*table),
+				 DMA_TO_DEVICE);
+	return dma_mapping_error(vq->dma_dev, in->dma) ? -ENOMEM : 0;
+}
+
+int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		  unsigned int out_sgs, unsigned int in_sgs,
+		  unsigned int total, void *data, gfp_t gfp)
+{
+	struct virtio_device *vdev = vq->vq.vdev;
+	struct vra_split *s = &vq->split;
+	struct vra_indir *in = NULL;
+	unsigned int head = vq->free_head, i, n, last, ndescs;
+	u32 in_len;
+	int err;
+
+	if (vq->indirect && total > 1 && vq->vq.num_free)
+		in = vra_alloc_indir(vq, total, sizeof(struct vring_desc), gfp);
+	ndescs = in ? 1 : total;
+	if (unlikely(ndescs > vq->vq.num_free)) {
+		vra_inc(vq, VRA_STAT_enospc);
+		return -ENOSPC;
+	}
+
+	if (in) {
+		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, in->extra, 0, total,
+				  &in_len);
+		if (err) {
+			vra_abort_indir(vq, in, false);
+			return err;
+		}
+		err = vra_split_fill_indir(vq, in);
+		if (err) {
+			vra_abort_indir(vq, in, true);
+			return err;
+		}
+		vq->extra[head].addr = in->dma;
+		vq->extra[head].len = total * sizeof(struct vring_desc);
+		vq->extra[head].flags = VRING_DESC_F_INDIRECT;
+		vra_split_write_desc(vdev, &s->vring.desc[head],
+				     &vq->extra[head], 0);
+		last = head;
+	} else {
+		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra, head,
+				  total, &in_len);
+		if (err)
+			return err;
+		for (n = 0, i = head, last = head; n < total; n++) {
+			vra_split_write_desc(vdev, &s->vring.desc[i],
+					     &vq->extra[i], vq->extra[i].next);
+			last = i;
+			i = vq->extra[i].next;
+		}
+	}
+
+	vq->free_head = vq->extra[last].next;
+	vq->vq.num_free -= ndescs;
+	vq->in_flight++;
+	vq->state[head].data = data;
+	vq->state[head].ctx = NULL;
+	vq->state[head].indir = in;
+	vq->state[head].in_len = in_len;
+	vq->state[head].ndescs = ndescs;
+
+	s->vring.avail->ring[s->avail_idx_shadow & (vq->num - 1)] =
+		cpu_to_virtio16(vdev, head);
+	/*
+	 * Descriptors and the available ring entry must be visible before the
+	 * new available index that exposes them. Pairs with the device's read
+	 * barrier after it reads avail->idx.
+	 */
+	virtio_wmb(vq->weak_barriers);
+	s->avail_idx_shadow++;
+	s->vring.avail->idx = cpu_to_virtio16(vdev, s->avail_idx_shadow);
+	vq->num_added++;
+	if (unlikely(!(s->avail_idx_shadow & (vq->num - 1))))
+		vra_inc(vq, VRA_STAT_avail_wraps);
+	vra_inc(vq, VRA_STAT_bufs_added);
+	vq->stats.v[VRA_STAT_descs_added] += ndescs;
+
+	/* A 16-bit index cannot tell 65536 pending additions from none. */
+	if (unlikely(vq->num_added == 0xffff))
+		vra_kick(&vq->vq);
+	return 0;
+}
+
+bool vra_split_kick_prepare(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+	u16 new = s->avail_idx_shadow, old = new - vq->num_added;
+
+	/*
+	 * The new available index must be visible before we read the
+	 * device's suppression state; pairs with the device's barrier between
+	 * writing that state and reading avail->idx.
+	 */
+	virtio_mb(vq->weak_barriers);
+	if (vq->event) {
+		u16 event = virtio16_to_cpu(vq->vq.vdev,
+					    vring_avail_event(&s->vring));
+
+		return vring_need_event(event, new, old);
+	}
+	return !(s->vring.used->flags &
+		 cpu_to_virtio16(vq->vq.vdev, VRING_USED_F_NO_NOTIFY));
+}
+
+bool vra_split_more_used(const struct vra_virtqueue *vq)
+{
+	return READ_ONCE(vq->batch_left) || vq->split.last_used_idx !=
+	       virtio16_to_cpu(vq->vq.vdev,
+			       READ_ONCE(vq->split.vring.used->idx));
+}
+
+void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
+			void **ctx)
+{
+	struct virtio_device *vdev = vq->vq.vdev;
+	struct vra_split *s = &vq->split;
+	unsigned int ndescs;
+	u16 used_idx, slot;
+	u32 id, ulen;
+	void *data;
+
+	if (vq->batch_left)
+		goto in_order;
+	used_idx = virtio16_to_cpu(vdev, READ_ONCE(s->vring.used->idx));
+	if (used_idx == s->last_used_idx)
+		return NULL;
+	if (unlikely((u16)(used_idx - s->last_used_idx) > vq->in_flight)) {
+		vra_bad(vq, VRA_BROKEN_used_idx_jump,
+			"used idx %u is %u past %u, only %u in flight",
+			used_idx, (u16)(used_idx - s->last_used_idx),
+			s->last_used_idx, vq->in_flight);
+		return NULL;
+	}
+
+	/*
+	 * Read the used element only after the used index that covers it;
+	 * pairs with the device's write barrier before it updates used->idx.
+	 */
+	virtio_rmb(vq->weak_barriers);
+
+	if (vq->in_order) {
+		/*
+		 * 2.7.9: a batch has one entry, at the next used slot, naming
+		 * its last buffer; the used index moves by the number of
+		 * buffers in it, past slots the device leaves unwritten.
+		 */
+		slot = s->last_used_idx & (vq->num - 1);
+		id = virtio32_to_cpu(vdev,
+				     READ_ONCE(s->vring.used->ring[slot].id));
+		ulen = virtio32_to_cpu(vdev,
+				       READ_ONCE(s->vring.used->ring[slot].len));
+		if (!vra_in_order_batch(vq, id, ulen,
+					(u16)(used_idx - s->last_used_idx)))
+			return NULL;
+in_order:
+		data = vra_in_order_next(vq, len, ctx, &ndescs);
+	} else {
+		slot = s->last_used_idx & (vq->num - 1);
+		id = virtio32_to_cpu(vdev,
+				     READ_ONCE(s->vring.used->ring[slot].id));
+		ulen = virtio32_to_cpu(vdev,
+				       READ_ONCE(s->vring.used->ring[slot].len));
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	}
+	s->last_used_idx++;
+	if (unlikely(!(s->last_used_idx & (vq->num - 1))))
+		vra_inc(vq, VRA_STAT_used_wraps);
+	vra_inc(vq, VRA_STAT_bufs_used);
+
+	if (s->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
+		vra_inc(vq, VRA_STAT_irqs_suppressed);
+	} else if (vq->event) {
+		/*
+		 * Ask for an interrupt at the next entry; the store must be
+		 * visible before the next read of used->idx, or a used buffer
+		 * arriving in between would raise none.
+		 */
+		virtio_store_mb(vq->weak_barriers,
+				&vring_used_event(&s->vring),
+				cpu_to_virtio16(vdev, s->last_used_idx));
+	}
+	return data;
+}
+
+void vra_split_disable_cb(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+
+	if (s->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT)
+		return;
+	s->avail_flags_shadow |= VRING_AVAIL_F_NO_INTERRUPT;
+	if (vq->event)
+		/* As far from the device's next used index as can be. */
+		vring_used_event(&s->vring) =
+			cpu_to_virtio16(vq->vq.vdev, s->last_used_idx + 0x8000);
+	else
+		s->vring.avail->flags = cpu_to_virtio16(vq->vq.vdev,
+							s->avail_flags_shadow);
+}
+
+unsigned int vra_split_enable_cb_prepare(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+
+	if (s->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
+		s->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
+		if (!vq->event)
+			s->vring.avail->flags =
+				cpu_to_virtio16(vq->vq.vdev,
+						s->avail_flags_shadow);
+	}
+	if (vq->event)
+		vring_used_event(&s->vring) =
+			cpu_to_virtio16(vq->vq.vdev, s->last_used_idx);
+	return s->last_used_idx;
+}
+
+bool vra_split_poll(const struct vra_virtqueue *vq, unsigned int last)
+{
+	return (u16)last !=
+	       virtio16_to_cpu(vq->vq.vdev,
+			       READ_ONCE(vq->split.vring.used->idx));
+}
+
+bool vra_split_enable_cb_delayed(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+	u16 bufs = (u16)(s->avail_idx_shadow - s->last_used_idx) * 3 / 4;
+
+	s->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
+	/*
+	 * Publish the later used_event before reading used->idx; pairs with
+	 * the device's barrier between writing used->idx and reading it.
+	 */
+	virtio_store_mb(vq->weak_barriers, &vring_used_event(&s->vring),
+			cpu_to_virtio16(vq->vq.vdev, s->last_used_idx + bufs));
+	return (u16)(virtio16_to_cpu(vq->vq.vdev,
+				     READ_ONCE(s->vring.used->idx)) -
+		     s->last_used_idx) <= bufs;
+}
+
+/* Withdraw one entry from the available ring (the device is stopped). */
+void vra_split_unexpose(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+
+	s->avail_idx_shadow--;
+	s->vring.avail->idx = cpu_to_virtio16(vq->vq.vdev, s->avail_idx_shadow);
+}
+
+u32 vra_split_notification_data(const struct vra_virtqueue *vq)
+{
+	return vq->split.avail_idx_shadow;
+}
