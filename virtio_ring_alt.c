@@ -88,10 +88,10 @@ static void vra_unmap_one(struct vra_virtqueue *vq,
  * no NEXT. Sums the device-writable bytes into @in_len. On failure nothing
  * stays mapped.
  */
-int vra_map_sgs(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		unsigned int out_sgs, unsigned int in_sgs,
-		struct vra_desc_extra *extra, unsigned int head,
-		unsigned int total, u32 *in_len)
+static int vra_map_sgs(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		       unsigned int out_sgs, unsigned int in_sgs,
+		       struct vra_desc_extra *extra, unsigned int head,
+		       unsigned int total, u32 *in_len)
 {
 	unsigned int n, i = head, last = head, mapped = 0;
 	struct scatterlist *sg;
@@ -134,9 +134,9 @@ unmap:
  * table, then maps it; NULL when memory is short (the caller then chains
  * the descriptors in the ring).
  */
-struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
-				  unsigned int total, size_t desc_size,
-				  gfp_t gfp)
+static struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
+					 unsigned int total, size_t desc_size,
+					 gfp_t gfp)
 {
 	struct vra_indir *in;
 	unsigned int i;
@@ -159,8 +159,8 @@ struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
  * Free an indirect table that never reached the ring; @mapped says whether
  * its entries were mapped (the table itself is not).
  */
-void vra_abort_indir(struct vra_virtqueue *vq, struct vra_indir *in,
-		     bool mapped)
+static void vra_abort_indir(struct vra_virtqueue *vq, struct vra_indir *in,
+			    bool mapped)
 {
 	unsigned int i;
 
@@ -176,6 +176,61 @@ static void vra_free_indir(struct vra_virtqueue *vq, struct vra_indir *in,
 	dma_unmap_single(vq->dma_dev, in->dma, in->n * desc_size,
 			 DMA_TO_DEVICE);
 	vra_abort_indir(vq, in, true);
+}
+
+/*
+ * Map a buffer for either layout: into an indirect table when the queue has
+ * them and the buffer has more than one entry (the table written by the
+ * layout and mapped; the ring's extra entry at free_head describes it), else
+ * into the ring's chain of extra entries at free_head. Returns the ring
+ * descriptors it takes (1 or @total), or -ENOSPC (counted) or -ENOMEM, with
+ * nothing left mapped.
+ */
+int vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		   unsigned int out_sgs, unsigned int in_sgs,
+		   unsigned int total, gfp_t gfp, struct vra_indir **inp,
+		   u32 *in_len)
+{
+	size_t desc_size = vq->packed_ring ? sizeof(struct vring_packed_desc) :
+					     sizeof(struct vring_desc);
+	struct vra_desc_extra *e = &vq->extra[vq->free_head];
+	struct vra_indir *in = NULL;
+	int err;
+
+	*inp = NULL;
+	if (vq->indirect && total > 1 && vq->vq.num_free)
+		in = vra_alloc_indir(vq, total, desc_size, gfp);
+	if (!in) {
+		if (unlikely(total > vq->vq.num_free)) {
+			vra_inc(vq, VRA_STAT_enospc);
+			return -ENOSPC;
+		}
+		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra,
+				  vq->free_head, total, in_len);
+		return err ? err : total;
+	}
+
+	err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, in->extra, 0, total,
+			  in_len);
+	if (err) {
+		vra_abort_indir(vq, in, false);
+		return err;
+	}
+	if (vq->packed_ring)
+		vra_packed_fill_table(vq, in);
+	else
+		vra_split_fill_table(vq, in);
+	in->dma = dma_map_single(vq->dma_dev, in->table, total * desc_size,
+				 DMA_TO_DEVICE);
+	if (dma_mapping_error(vq->dma_dev, in->dma)) {
+		vra_abort_indir(vq, in, true);
+		return -ENOMEM;
+	}
+	e->addr = in->dma;
+	e->len = total * desc_size;
+	e->flags = VRING_DESC_F_INDIRECT;
+	*inp = in;
+	return 1;
 }
 
 /* Unmap and free the buffer with head @id; return its token. */
@@ -348,7 +403,8 @@ EXPORT_SYMBOL_GPL(vra_transport_features);
  *
  * Context: any that @gfp allows; caller serializes operations on @_vq.
  * Return: 0; -ENOSPC if fewer free descriptors than needed (counted);
- * -EINVAL if the buffer has no entries or @data is NULL; -EIO if the queue
+ * -EINVAL if the buffer has no entries or more than the queue size, or
+ * @data is NULL; -EIO if the queue
  * is broken; -ENOMEM if DMA mapping failed (nothing stays mapped).
  */
 int vra_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
@@ -366,7 +422,8 @@ int vra_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	for (n = 0; n < out_sgs + in_sgs; n++)
 		for (sg = sgs[n]; sg; sg = sg_next(sg))
 			total++;
-	if (unlikely(!total))
+	/* 2.7.5.3.1: no chain, indirect or not, longer than the queue. */
+	if (unlikely(!total || total > vq->num))
 		return -EINVAL;
 	if (vq->packed_ring)
 		return vra_packed_add(vq, sgs, out_sgs, in_sgs, total, data,
@@ -383,7 +440,8 @@ EXPORT_SYMBOL_GPL(vra_add_sgs);
  * @data: token returned by vra_get_buf(); not NULL
  * @gfp: allocation flags
  *
- * Context and return: as vra_add_sgs().
+ * Context: as vra_add_sgs().
+ * Return: as vra_add_sgs().
  */
 int vra_add_outbuf(struct virtqueue *vq, struct scatterlist *sg,
 		   unsigned int num, void *data, gfp_t gfp)
@@ -404,7 +462,8 @@ EXPORT_SYMBOL_GPL(vra_add_outbuf);
  * @data: token returned by vra_get_buf(); not NULL
  * @gfp: allocation flags
  *
- * Context and return: as vra_add_sgs().
+ * Context: as vra_add_sgs().
+ * Return: as vra_add_sgs().
  */
 int vra_add_inbuf(struct virtqueue *vq, struct scatterlist *sg,
 		  unsigned int num, void *data, gfp_t gfp)
@@ -518,7 +577,8 @@ EXPORT_SYMBOL_GPL(vra_get_buf_ctx);
  * @vq: the queue
  * @len: set to the number of bytes the device wrote
  *
- * Context and return: as vra_get_buf_ctx().
+ * Context: as vra_get_buf_ctx().
+ * Return: as vra_get_buf_ctx().
  */
 void *vra_get_buf(struct virtqueue *vq, unsigned int *len)
 {

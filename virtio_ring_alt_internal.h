@@ -118,51 +118,326 @@ static inline void vra_inc(struct vra_virtqueue *vq, enum vra_stat s)
 	vq->stats.v[s]++;
 }
 
+/**
+ * vra_bad() - mark a queue broken because the device broke the protocol
+ * @vq: the queue
+ * @reason: counted in stats.broken[@reason]
+ * @fmt: printf format of the message, which names the bad value
+ *
+ * Logs once per ratelimit interval, naming the queue. The caller returns
+ * nothing to its own caller after this and does not use the bad value.
+ *
+ * Context: any.
+ */
 void vra_bad(struct vra_virtqueue *vq, enum vra_broken reason,
 	     const char *fmt, ...) __printf(3, 4);
-int vra_map_sgs(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		unsigned int out_sgs, unsigned int in_sgs,
-		struct vra_desc_extra *extra, unsigned int head,
-		unsigned int total, u32 *in_len);
-struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
-				  unsigned int total, size_t desc_size,
-				  gfp_t gfp);
-void vra_abort_indir(struct vra_virtqueue *vq, struct vra_indir *in,
-		     bool mapped);
+
+/**
+ * vra_map_buffer() - map a buffer, into an indirect table when that pays
+ * @vq: the queue
+ * @sgs: the scatterlists, device-readable ones first
+ * @out_sgs: number of device-readable scatterlists
+ * @in_sgs: number of device-writable scatterlists
+ * @total: entries in @sgs
+ * @gfp: for the indirect table
+ * @inp: set to the indirect table, or NULL
+ * @in_len: set to the device-writable bytes
+ *
+ * With VIRTIO_RING_F_INDIRECT_DESC and more than one entry, the entries go
+ * into a table the layout writes (vra_split_fill_table(),
+ * vra_packed_fill_table()), which is mapped and described by the ring's
+ * extra entry at free_head; otherwise into the chain of extra entries from
+ * free_head.
+ *
+ * Context: as vra_add_sgs().
+ * Return: ring descriptors taken (1 or @total), -ENOSPC (counted) or
+ * -ENOMEM; on error nothing stays mapped.
+ */
+int vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		   unsigned int out_sgs, unsigned int in_sgs,
+		   unsigned int total, gfp_t gfp, struct vra_indir **inp,
+		   u32 *in_len);
+void vra_split_fill_table(struct vra_virtqueue *vq, struct vra_indir *in);
+void vra_packed_fill_table(struct vra_virtqueue *vq, struct vra_indir *in);
+
+/**
+ * vra_detach() - unmap and free one buffer in flight
+ * @vq: the queue
+ * @id: the buffer's head id; the caller checked it is in flight
+ * @ctx: if not NULL, set to the buffer's context
+ *
+ * Everything comes from driver-private state. Its descriptors go back to
+ * the free list: at the head, or in-order at the tail (ring order).
+ *
+ * Context: any; caller serializes operations on @vq.
+ * Return: the buffer's token.
+ */
 void *vra_detach(struct vra_virtqueue *vq, unsigned int id, void **ctx);
+
+/**
+ * vra_check_used() - check a used element's id and length
+ * @vq: the queue
+ * @id: the id the device wrote
+ * @len: the length the device wrote; clamped to the device-writable bytes
+ *	posted unless the queue is strict
+ *
+ * Virtio 1.3, 2.7.8 and 2.8.21: the id must name a buffer in flight, the
+ * length must not exceed what the device may write.
+ *
+ * Context: any; caller serializes operations on @vq.
+ * Return: true if the element may be used; false if the queue is broken.
+ */
 bool vra_check_used(struct vra_virtqueue *vq, u32 id, u32 *len);
+
+/**
+ * vra_in_order_batch() - start an in-order batch (2.7.9, 2.8.20)
+ * @vq: the queue, VIRTIO_F_IN_ORDER negotiated
+ * @id: the id of the batch's last buffer, as the device wrote it
+ * @len: its length, as the device wrote it
+ * @bufs: most buffers the batch may hold (split: how far the used index
+ *	moved), or 0 for up to what is in flight (packed)
+ *
+ * Context: any; caller serializes operations on @vq.
+ * Return: true with the batch set up; false if the queue is broken
+ * (in_order_skip when @id is not a buffer in flight within reach).
+ */
 bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
 			unsigned int bufs);
+
+/**
+ * vra_in_order_next() - take the next buffer of the in-order batch
+ * @vq: the queue, with a batch started
+ * @len: set to the device's length for the batch's last buffer, to the
+ *	device-writable bytes posted for the others
+ * @ctx: if not NULL, set to the buffer's context
+ * @ndescs: set to the buffer's ring descriptors, for the layout to skip
+ *
+ * Context: any; caller serializes operations on @vq.
+ * Return: the buffer's token.
+ */
 void *vra_in_order_next(struct vra_virtqueue *vq, unsigned int *len,
 			void **ctx, unsigned int *ndescs);
 
+/*
+ * The layouts. Each function is the layout's half of the vra_ call of the
+ * same name in virtio_ring_alt.c (see its kernel-doc for the API, the
+ * context and the locking): _init sets up a zeroed ring, _add makes a
+ * checked buffer available (2.7.13, 2.8.13), _kick_prepare reads the
+ * device's event suppression (2.7.10, 2.8.10), _get_buf checks and takes a
+ * used element (2.7.8, 2.8.21), _more_used peeks for one, the _cb
+ * functions write the driver's event suppression, _unexpose withdraws a
+ * split available entry, _notification_data gives bits 16-31 of the
+ * VIRTIO_F_NOTIFICATION_DATA value (2.9).
+ */
+
+/**
+ * vra_split_init() - set up a zeroed split ring (2.7)
+ * @vq: the queue, its ring memory allocated and zeroed
+ *
+ * Context: process context.
+ * Return: 0.
+ */
 int vra_split_init(struct vra_virtqueue *vq);
+
+/**
+ * vra_split_add() - make a buffer available, split layout (2.7.13)
+ * @vq: the queue, not broken
+ * @sgs: the scatterlists
+ * @out_sgs: device-readable scatterlists
+ * @in_sgs: device-writable scatterlists
+ * @total: entries in @sgs, at least 1
+ * @data: the token, not NULL
+ * @gfp: for an indirect table
+ *
+ * Context: as vra_add_sgs().
+ * Return: 0, -ENOSPC (counted) or -ENOMEM.
+ */
 int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		  unsigned int out_sgs, unsigned int in_sgs,
 		  unsigned int total, void *data, gfp_t gfp);
+
+/**
+ * vra_split_kick_prepare() - read the split device's notification wish
+ * @vq: the queue
+ *
+ * Context: as vra_kick_prepare().
+ * Return: true if the device needs a notification (2.7.10).
+ */
 bool vra_split_kick_prepare(struct vra_virtqueue *vq);
+
+/**
+ * vra_split_get_buf() - take the next used buffer, split layout (2.7.8)
+ * @vq: the queue, not broken
+ * @len: set to the bytes the device wrote
+ * @ctx: if not NULL, set to the buffer's context
+ *
+ * Context: as vra_get_buf_ctx().
+ * Return: the token, or NULL (nothing used, or the queue broke).
+ */
 void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			void **ctx);
+
+/**
+ * vra_split_more_used() - tell whether a used buffer is waiting
+ * @vq: the queue
+ *
+ * Context: any, including hard interrupt.
+ * Return: true if vra_split_get_buf() has something to look at.
+ */
 bool vra_split_more_used(const struct vra_virtqueue *vq);
+
+/**
+ * vra_split_disable_cb() - ask for no used buffer notifications (2.7.7)
+ * @vq: the queue
+ *
+ * Context: as vra_disable_cb().
+ */
 void vra_split_disable_cb(struct vra_virtqueue *vq);
+
+/**
+ * vra_split_enable_cb_prepare() - ask for used buffer notifications again
+ * @vq: the queue
+ *
+ * Context: as vra_enable_cb_prepare().
+ * Return: the used index to give vra_split_poll().
+ */
 unsigned int vra_split_enable_cb_prepare(struct vra_virtqueue *vq);
+
+/**
+ * vra_split_poll() - tell whether the used index moved past @last
+ * @vq: the queue
+ * @last: from vra_split_enable_cb_prepare()
+ *
+ * Context: any; the caller issued the barrier.
+ * Return: true if buffers were used since.
+ */
 bool vra_split_poll(const struct vra_virtqueue *vq, unsigned int last);
+
+/**
+ * vra_split_enable_cb_delayed() - ask for a notification later (2.7.10)
+ * @vq: the queue, VIRTIO_RING_F_EVENT_IDX negotiated
+ *
+ * Context: as vra_enable_cb_delayed().
+ * Return: false if three quarters of the buffers are already used.
+ */
 bool vra_split_enable_cb_delayed(struct vra_virtqueue *vq);
+
+/**
+ * vra_split_unexpose() - withdraw one available entry
+ * @vq: the queue, the device not using it
+ *
+ * Context: process context; caller serializes operations on @vq.
+ */
 void vra_split_unexpose(struct vra_virtqueue *vq);
+
+/**
+ * vra_split_notification_data() - the split half of the notification value
+ * @vq: the queue
+ *
+ * Context: as vra_notification_data().
+ * Return: the available index (2.9).
+ */
 u32 vra_split_notification_data(const struct vra_virtqueue *vq);
 
+/**
+ * vra_packed_init() - set up a zeroed packed ring (2.8)
+ * @vq: the queue, its ring memory allocated and zeroed
+ *
+ * Context: process context.
+ * Return: 0.
+ */
 int vra_packed_init(struct vra_virtqueue *vq);
+
+/**
+ * vra_packed_add() - make a buffer available, packed layout (2.8.13)
+ * @vq: the queue, not broken
+ * @sgs: the scatterlists
+ * @out_sgs: device-readable scatterlists
+ * @in_sgs: device-writable scatterlists
+ * @total: entries in @sgs, at least 1
+ * @data: the token, not NULL
+ * @gfp: for an indirect table
+ *
+ * Context: as vra_add_sgs().
+ * Return: 0, -ENOSPC (counted) or -ENOMEM.
+ */
 int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		   unsigned int out_sgs, unsigned int in_sgs,
 		   unsigned int total, void *data, gfp_t gfp);
+
+/**
+ * vra_packed_kick_prepare() - read the packed device's notification wish
+ * @vq: the queue
+ *
+ * Context: as vra_kick_prepare().
+ * Return: true if the device needs a notification (2.8.10).
+ */
 bool vra_packed_kick_prepare(struct vra_virtqueue *vq);
+
+/**
+ * vra_packed_get_buf() - take the next used buffer, packed layout (2.8.21)
+ * @vq: the queue, not broken
+ * @len: set to the bytes the device wrote
+ * @ctx: if not NULL, set to the buffer's context
+ *
+ * Context: as vra_get_buf_ctx().
+ * Return: the token, or NULL (nothing used, or the queue broke).
+ */
 void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			 void **ctx);
+
+/**
+ * vra_packed_more_used() - tell whether a used descriptor is waiting
+ * @vq: the queue
+ *
+ * Context: any, including hard interrupt.
+ * Return: true if vra_packed_get_buf() has something to look at.
+ */
 bool vra_packed_more_used(const struct vra_virtqueue *vq);
+
+/**
+ * vra_packed_disable_cb() - write DISABLE to the driver event area
+ * @vq: the queue
+ *
+ * Context: as vra_disable_cb().
+ */
 void vra_packed_disable_cb(struct vra_virtqueue *vq);
+
+/**
+ * vra_packed_enable_cb_prepare() - write ENABLE, or DESC at the next used
+ * @vq: the queue
+ *
+ * Context: as vra_enable_cb_prepare().
+ * Return: the used position and wrap counter (bit 15) for vra_packed_poll().
+ */
 unsigned int vra_packed_enable_cb_prepare(struct vra_virtqueue *vq);
+
+/**
+ * vra_packed_poll() - tell whether the descriptor at @last is used
+ * @vq: the queue
+ * @last: from vra_packed_enable_cb_prepare()
+ *
+ * Context: any; the caller issued the barrier.
+ * Return: true if it is.
+ */
 bool vra_packed_poll(const struct vra_virtqueue *vq, unsigned int last);
+
+/**
+ * vra_packed_enable_cb_delayed() - ask for a notification later (2.8.10)
+ * @vq: the queue, VIRTIO_RING_F_EVENT_IDX negotiated
+ *
+ * Context: as vra_enable_cb_delayed().
+ * Return: false if the descriptor asked about is already used.
+ */
 bool vra_packed_enable_cb_delayed(struct vra_virtqueue *vq);
+
+/**
+ * vra_packed_notification_data() - the packed half of the notification value
+ * @vq: the queue
+ *
+ * Context: as vra_notification_data().
+ * Return: next_avail_idx in bits 0-14, the avail wrap counter in bit 15.
+ */
 u32 vra_packed_notification_data(const struct vra_virtqueue *vq);
 
 #endif /* _VIRTIO_RING_ALT_INTERNAL_H */

@@ -42,9 +42,14 @@ int vra_packed_init(struct vra_virtqueue *vq)
 	return 0;
 }
 
-/* Put the buffer's entries in an indirect table and map it. */
-static int vra_packed_fill_indir(struct vra_virtqueue *vq,
-				 struct vra_indir *in)
+/**
+ * vra_packed_fill_table() - write an indirect table, packed format (2.8.19)
+ * @vq: the queue
+ * @in: the table, its entries mapped
+ *
+ * Context: any; caller serializes operations on @vq.
+ */
+void vra_packed_fill_table(struct vra_virtqueue *vq, struct vra_indir *in)
 {
 	struct vring_packed_desc *table = in->table;
 	unsigned int i;
@@ -57,9 +62,6 @@ static int vra_packed_fill_indir(struct vra_virtqueue *vq,
 		table[i].flags = cpu_to_le16(in->extra[i].flags &
 					     VRING_DESC_F_WRITE);
 	}
-	in->dma = dma_map_single(vq->dma_dev, table, in->n * sizeof(*table),
-				 DMA_TO_DEVICE);
-	return dma_mapping_error(vq->dma_dev, in->dma) ? -ENOMEM : 0;
 }
 
 /* Step to the next ring slot, flipping the wrap counter at the end. */
@@ -80,45 +82,16 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		   unsigned int total, void *data, gfp_t gfp)
 {
 	struct vra_packed *p = &vq->packed;
-	unsigned int id = vq->free_head, i, n, last, ndescs;
+	unsigned int id = vq->free_head, i, n, last = id;
 	u16 head = p->next_avail_idx, pos = head, head_flags = 0;
-	struct vra_indir *in = NULL;
+	struct vra_indir *in;
 	u32 in_len;
-	int err;
+	int ndescs;
 
-	if (vq->indirect && total > 1 && vq->vq.num_free)
-		in = vra_alloc_indir(vq, total,
-				     sizeof(struct vring_packed_desc), gfp);
-	/* With a table, one descriptor is needed, and num_free >= 1. */
-	ndescs = in ? 1 : total;
-	if (unlikely(ndescs > vq->vq.num_free)) {
-		vra_inc(vq, VRA_STAT_enospc);
-		return -ENOSPC;
-	}
-
-	if (in) {
-		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, in->extra, 0, total,
-				  &in_len);
-		if (err) {
-			vra_abort_indir(vq, in, false);
-			return err;
-		}
-		err = vra_packed_fill_indir(vq, in);
-		if (err) {
-			vra_abort_indir(vq, in, true);
-			return err;
-		}
-		vq->extra[id].addr = in->dma;
-		vq->extra[id].len = total * sizeof(struct vring_packed_desc);
-		vq->extra[id].flags = VRING_DESC_F_INDIRECT;
-		last = id;
-	} else {
-		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra, id,
-				  total, &in_len);
-		if (err)
-			return err;
-		last = id;
-	}
+	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp, &in,
+				&in_len);
+	if (ndescs < 0)
+		return ndescs;
 
 	for (n = 0, i = id; n < ndescs; n++) {
 		struct vring_packed_desc *d = &p->desc[pos];

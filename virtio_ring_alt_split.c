@@ -78,9 +78,14 @@ static void vra_split_write_desc(struct virtio_device *vdev,
 	d->next = cpu_to_virtio16(vdev, next);
 }
 
-/* Put the buffer's entries in an indirect table; 0 or -ENOMEM. */
-static int vra_split_fill_indir(struct vra_virtqueue *vq,
-				struct vra_indir *in)
+/**
+ * vra_split_fill_table() - write an indirect table, split format (2.7.5.3)
+ * @vq: the queue
+ * @in: the table, its entries mapped
+ *
+ * Context: any; caller serializes operations on @vq.
+ */
+void vra_split_fill_table(struct vra_virtqueue *vq, struct vra_indir *in)
 {
 	struct vring_desc *table = in->table;
 	unsigned int i;
@@ -88,9 +93,6 @@ static int vra_split_fill_indir(struct vra_virtqueue *vq,
 	for (i = 0; i < in->n; i++)
 		vra_split_write_desc(vq->vq.vdev, &table[i], &in->extra[i],
 				     i + 1);
-	in->dma = dma_map_single(vq->dma_dev, table, in->n * sizeof(*table),
-				 DMA_TO_DEVICE);
-	return dma_mapping_error(vq->dma_dev, in->dma) ? -ENOMEM : 0;
 }
 
 int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
@@ -99,48 +101,20 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
-	struct vra_indir *in = NULL;
-	unsigned int head = vq->free_head, i, n, last, ndescs;
+	unsigned int head = vq->free_head, i, n, last = head;
+	struct vra_indir *in;
 	u32 in_len;
-	int err;
+	int ndescs;
 
-	if (vq->indirect && total > 1 && vq->vq.num_free)
-		in = vra_alloc_indir(vq, total, sizeof(struct vring_desc), gfp);
-	ndescs = in ? 1 : total;
-	if (unlikely(ndescs > vq->vq.num_free)) {
-		vra_inc(vq, VRA_STAT_enospc);
-		return -ENOSPC;
-	}
-
-	if (in) {
-		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, in->extra, 0, total,
-				  &in_len);
-		if (err) {
-			vra_abort_indir(vq, in, false);
-			return err;
-		}
-		err = vra_split_fill_indir(vq, in);
-		if (err) {
-			vra_abort_indir(vq, in, true);
-			return err;
-		}
-		vq->extra[head].addr = in->dma;
-		vq->extra[head].len = total * sizeof(struct vring_desc);
-		vq->extra[head].flags = VRING_DESC_F_INDIRECT;
-		vra_split_write_desc(vdev, &s->vring.desc[head],
-				     &vq->extra[head], 0);
-		last = head;
-	} else {
-		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra, head,
-				  total, &in_len);
-		if (err)
-			return err;
-		for (n = 0, i = head, last = head; n < total; n++) {
-			vra_split_write_desc(vdev, &s->vring.desc[i],
-					     &vq->extra[i], vq->extra[i].next);
-			last = i;
-			i = vq->extra[i].next;
-		}
+	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp, &in,
+				&in_len);
+	if (ndescs < 0)
+		return ndescs;
+	for (n = 0, i = head; n < ndescs; n++) {
+		vra_split_write_desc(vdev, &s->vring.desc[i], &vq->extra[i],
+				     vq->extra[i].next);
+		last = i;
+		i = vq->extra[i].next;
 	}
 
 	vq->free_head = vq->extra[last].next;

@@ -3,6 +3,7 @@
  * rt: driver side of the KUnit round trips and the feature matrix. See rt.h.
  */
 #include <kunit/test.h>
+#include <linux/sched.h>
 #include <linux/minmax.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -402,6 +403,8 @@ bool rt_round_trip(struct rt *rt, u64 total)
 		rt_harvest(rt);
 		if (rt->errors)
 			return false;
+		/* Big rings take long under TCG: let RCU and others run. */
+		cond_resched();
 	}
 	return true;
 }
@@ -414,6 +417,7 @@ bool rt_drain(struct rt *rt)
 	for (i = 0; rt_in_flight(rt) && i < limit; i++) {
 		rt->run(rt);
 		rt_harvest(rt);
+		cond_resched();
 	}
 	KUNIT_EXPECT_EQ_MSG(rt->test, rt_in_flight(rt), 0,
 			    "buffers not back after draining");

@@ -169,7 +169,8 @@ static void vrh_attach(struct kunit *test, struct rt *rt)
 	spin_lock_init(&d->lock);
 	vringh_kiov_init(&d->riov, NULL, 0);
 	vringh_kiov_init(&d->wiov, NULL, 0);
-	d->iotlb = vhost_iotlb_alloc(0, 0);
+	/* Two entries: vhost splits a map of all 64 bits in two. */
+	d->iotlb = vhost_iotlb_alloc(2, 0);
 	KUNIT_ASSERT_NOT_NULL(test, d->iotlb);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, vrh_free, d));
 	KUNIT_ASSERT_EQ(test, vhost_iotlb_add_range(d->iotlb, 0, VRH_PHYS_END,

@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=$top/out
 mkdir -p "$out"
-pass=0 fail=0
+pass=0 fail=0 skip=0
 
 record() {	# NAME PASS|FAIL [DETAIL]
 	if [ "$2" = PASS ]; then
@@ -34,7 +34,11 @@ record_results() {
 }
 
 finish() {
-	echo "$pass passed, $fail failed"
+	if [ "$skip" = 0 ]; then
+		echo "$pass passed, $fail failed"
+	else
+		echo "$pass passed, $fail failed, $skip skipped"
+	fi
 	[ "$fail" = 0 ]
 	exit
 }
@@ -89,6 +93,14 @@ else
 	record checkpatch_strict FAIL "$(echo "$cp_out" | wc -l) reports"
 fi
 
+kd_out=$(perl "$K/src/scripts/kernel-doc" -none -Wall "${csrc[@]}" 2>&1)
+if [ -z "$kd_out" ]; then
+	record kernel_doc PASS "kernel-doc -Wall, ${#csrc[@]} files"
+else
+	echo "$kd_out" | head -n 10
+	record kernel_doc FAIL "$(echo "$kd_out" | wc -l) warnings"
+fi
+
 ko=$out/build-testkernel/virtio_alt.ko
 kunit_ko=$out/build-testkernel/kunit/virtio_alt_kunit.ko
 undoc=$(modinfo -F parm "$ko" 2>/dev/null | awk -F: '$2 == "" || $2 ~ /^ *\(/ { print $1 }')
@@ -113,12 +125,31 @@ vm() {	# SCENARIO [vm-run options]
 		> "$out/$s.out" 2>&1
 	record_results "$out/$s.results"
 }
-vm kunit --timeout 300
-if scripts/ktap.sh --src "$K/src" "$out/kunit.log" > "$out/kunit.parse" 2>&1; then
+vm kunit --timeout 600
+if scripts/ktap.sh --src "$K/src" --json "$out/kunit.json" "$out/kunit.log" \
+	> "$out/kunit.parse" 2>&1; then
 	record kunit_py_parse PASS "$(grep -E 'Testing complete' "$out/kunit.parse" | sed 's/.*Testing complete. //')"
 else
-	cat "$out/kunit.parse"
+	grep -E 'FAILED|CRASHED|Testing complete' "$out/kunit.parse" | head -n 20
 	record kunit_py_parse FAIL "see out/kunit.parse"
+fi
+# Every KUnit case counts as a test; one summary line per suite, and the
+# name of each case that did not pass.
+if [ -s "$out/kunit.json" ]; then
+	python3 scripts/kunit-results.py "$out/kunit.json" > "$out/kunit.cases"
+	while read -r name status; do
+		case $status in
+		PASS) pass=$((pass + 1)) ;;
+		SKIP) skip=$((skip + 1)) ;;
+		*) fail=$((fail + 1)); echo "FAIL $name" ;;
+		esac
+	done < "$out/kunit.cases"
+	awk '{ split($1, p, "."); n[p[2]]++; c[p[2] " " $2]++ }
+	     END { for (s in n) printf "KUNIT %s: %d cases, %d passed, %d failed, %d skipped\n",
+		   s, n[s], c[s " PASS"], c[s " FAIL"], c[s " SKIP"] }' \
+		"$out/kunit.cases" | sort
+	# A skipped case must say why: show the reasons the log gives.
+	grep -ho '# SKIP [^ ].*' "$out/kunit.log" | sort | uniq -c | sed 's/^ */SKIP reason: /'
 fi
 
 # 4. integration
