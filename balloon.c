@@ -31,7 +31,9 @@
 
 /* Balloon page numbers are in 4 KiB units whatever the kernel page size. */
 #define VA_BALLOON_PAGES_PER_PAGE (PAGE_SIZE >> VIRTIO_BALLOON_PFN_SHIFT)
+/* Page numbers per buffer, and buffers in flight per request. */
 #define VA_BALLOON_PFNS_MAX 256
+#define VA_BALLOON_BUFS 4
 /* How long the device has to return a buffer of page numbers. */
 #define VA_BALLOON_ACK_TIMEOUT (30 * HZ)
 
@@ -50,9 +52,20 @@ struct va_balloon {
 	struct balloon_dev_info b_dev_info;
 	wait_queue_head_t acked;
 	unsigned int num_pages;		/* in the balloon, 4 KiB units */
+	unsigned int bufs;		/* buffers per request, <= queue sizes */
 	unsigned int num_pfns;
-	__virtio32 pfns[VA_BALLOON_PFNS_MAX];
+	__virtio32 pfns[VA_BALLOON_BUFS * VA_BALLOON_PFNS_MAX];
 };
+
+/* Take every used buffer; return how many. */
+static unsigned int va_take_used(struct virtqueue *vq, unsigned int *len)
+{
+	unsigned int n = 0;
+
+	while (vaq_get_buf(vq, len))
+		n++;
+	return n;
+}
 
 static void va_balloon_ack(struct virtqueue *vq)
 {
@@ -62,32 +75,39 @@ static void va_balloon_ack(struct virtqueue *vq)
 }
 
 /*
- * Give the device the page numbers in vb->pfns and wait until it returns
- * the buffer (5.5.6: the device acknowledges by using it). Returns false if
- * the queue is broken or the device did not answer in time; the balloon is
- * then dead and does no more work until removed.
+ * Give the device the page numbers in vb->pfns, VA_BALLOON_PFNS_MAX to a
+ * buffer, with one notification, and wait until it returns every buffer
+ * (5.5.6: the device acknowledges by using them). Several buffers per
+ * notification let the device's event suppression save exits. Returns
+ * false if the queue is broken or the device did not answer in time; the
+ * balloon is then dead and does no more work until removed.
  */
 static bool va_tell_host(struct va_balloon *vb, struct virtqueue *vq)
 {
+	unsigned int n, nbufs = 0, back = 0, len;
 	struct scatterlist sg;
-	unsigned int len;
 	long left;
 	int err;
 
 	if (vb->dead)
 		return false;
-	sg_init_one(&sg, vb->pfns, sizeof(vb->pfns[0]) * vb->num_pfns);
-	err = vaq_add_outbuf(vq, &sg, 1, vb, GFP_KERNEL);
-	if (err) {
-		dev_err(&vb->vdev->dev, "%s queue: adding page numbers: %d\n",
-			vq->name, err);
-		vb->dead = true;
-		return false;
+	for (n = 0; n < vb->num_pfns; n += VA_BALLOON_PFNS_MAX, nbufs++) {
+		sg_init_one(&sg, &vb->pfns[n], sizeof(vb->pfns[0]) *
+			    min(vb->num_pfns - n, VA_BALLOON_PFNS_MAX));
+		err = vaq_add_outbuf(vq, &sg, 1, vb, GFP_KERNEL);
+		if (err) {
+			dev_err(&vb->vdev->dev,
+				"%s queue: adding page numbers: %d\n",
+				vq->name, err);
+			vb->dead = true;
+			return false;
+		}
 	}
 	vaq_kick(vq);
-	left = wait_event_timeout(vb->acked, vaq_get_buf(vq, &len) ||
+	left = wait_event_timeout(vb->acked,
+				  (back += va_take_used(vq, &len)) == nbufs ||
 				  vaq_is_broken(vq), VA_BALLOON_ACK_TIMEOUT);
-	if (!left || vaq_is_broken(vq)) {
+	if (!left || back != nbufs) {
 		dev_err(&vb->vdev->dev,
 			"%s queue: device %s; balloon stopped until the device is removed\n",
 			vq->name, left ? "broke the queue" :
@@ -115,7 +135,7 @@ static unsigned int va_fill(struct va_balloon *vb, unsigned int num)
 	struct page *page;
 	LIST_HEAD(pages);
 
-	num = min_t(unsigned int, num, VA_BALLOON_PFNS_MAX);
+	num = min(num, vb->bufs * VA_BALLOON_PFNS_MAX);
 	/* Allocate outside the lock: allocation may compact our own pages. */
 	for (i = 0; i < num; i += VA_BALLOON_PAGES_PER_PAGE) {
 		page = balloon_page_alloc();
@@ -164,7 +184,7 @@ static unsigned int va_leak(struct va_balloon *vb, unsigned int num)
 	LIST_HEAD(pages);
 
 	mutex_lock(&vb->lock);
-	num = min3(num, vb->num_pages, (unsigned int)VA_BALLOON_PFNS_MAX);
+	num = min3(num, vb->num_pages, vb->bufs * VA_BALLOON_PFNS_MAX);
 	for (vb->num_pfns = 0; vb->num_pfns < num;) {
 		page = balloon_page_dequeue(&vb->b_dev_info);
 		if (!page)
@@ -315,9 +335,14 @@ static int va_balloon_probe(struct virtio_device *vdev)
 		dev_err(&vdev->dev, "finding queues: %d\n", err);
 		goto free;
 	}
-	dev_info(&vdev->dev, "queues: inflate %u, deflate %u, on the %s ring\n",
+	vb->bufs = min3(VA_BALLOON_BUFS,
+			vaq_vring_size(vb->vqs[VA_VQ_INFLATE]),
+			vaq_vring_size(vb->vqs[VA_VQ_DEFLATE]));
+	dev_info(&vdev->dev,
+		 "queues: inflate %u, deflate %u, on the %s ring; %u buffers of %u page numbers per request\n",
 		 vb->vqs[VA_VQ_INFLATE]->index, vb->vqs[VA_VQ_DEFLATE]->index,
-		 vaq_is_alt(vb->vqs[VA_VQ_INFLATE]) ? "alt" : "in-tree");
+		 vaq_is_alt(vb->vqs[VA_VQ_INFLATE]) ? "alt" : "in-tree",
+		 vb->bufs, VA_BALLOON_PFNS_MAX);
 
 	/* 3.1.1: DRIVER_OK before the first buffer is made available. */
 	virtio_device_ready(vdev);
