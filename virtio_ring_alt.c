@@ -233,6 +233,25 @@ int vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	return 1;
 }
 
+/* Record a buffer just written to the ring as in flight, and count it. */
+void vra_track_buffer(struct vra_virtqueue *vq, unsigned int id,
+		      unsigned int last, unsigned int ndescs, void *data,
+		      struct vra_indir *in, u32 in_len)
+{
+	struct vra_state *st = &vq->state[id];
+
+	vq->free_head = vq->extra[last].next;
+	vq->vq.num_free -= ndescs;
+	vq->in_flight++;
+	st->data = data;
+	st->ctx = NULL;
+	st->indir = in;
+	st->in_len = in_len;
+	st->ndescs = ndescs;
+	vra_inc(vq, VRA_STAT_bufs_added);
+	vq->stats.v[VRA_STAT_descs_added] += ndescs;
+}
+
 /* Unmap and free the buffer with head @id; return its token. */
 void *vra_detach(struct vra_virtqueue *vq, unsigned int id, void **ctx)
 {

@@ -158,6 +158,24 @@ int vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		   unsigned int total, gfp_t gfp, struct vra_indir **inp,
 		   u32 *in_len);
 void vra_split_fill_table(struct vra_virtqueue *vq, struct vra_indir *in);
+
+/**
+ * vra_track_buffer() - record a buffer written to the ring as in flight
+ * @vq: the queue
+ * @id: the buffer's head id (split: head descriptor; packed: buffer id)
+ * @last: its last extra entry; the free list continues after it
+ * @ndescs: ring descriptors it took
+ * @data: its token
+ * @in: its indirect table, or NULL
+ * @in_len: its device-writable bytes
+ *
+ * Counts bufs_added and descs_added.
+ *
+ * Context: any; caller serializes operations on @vq.
+ */
+void vra_track_buffer(struct vra_virtqueue *vq, unsigned int id,
+		      unsigned int last, unsigned int ndescs, void *data,
+		      struct vra_indir *in, u32 in_len);
 void vra_packed_fill_table(struct vra_virtqueue *vq, struct vra_indir *in);
 
 /**

@@ -110,14 +110,7 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		vra_packed_advance(vq, &pos);
 	}
 
-	vq->free_head = vq->extra[last].next;
-	vq->vq.num_free -= ndescs;
-	vq->in_flight++;
-	vq->state[id].data = data;
-	vq->state[id].ctx = NULL;
-	vq->state[id].indir = in;
-	vq->state[id].in_len = in_len;
-	vq->state[id].ndescs = ndescs;
+	vra_track_buffer(vq, id, last, ndescs, data, in, in_len);
 
 	/*
 	 * The rest of the chain must be visible before the head's flags make
@@ -128,8 +121,6 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	p->desc[head].flags = cpu_to_le16(head_flags);
 	p->next_avail_idx = pos;
 	vq->num_added += ndescs;
-	vra_inc(vq, VRA_STAT_bufs_added);
-	vq->stats.v[VRA_STAT_descs_added] += ndescs;
 
 	/* Offsets are compared in 16 bits: notify before they overflow. */
 	if (unlikely(vq->num_added >= 0x8000))

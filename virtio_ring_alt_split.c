@@ -117,15 +117,7 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		i = vq->extra[i].next;
 	}
 
-	vq->free_head = vq->extra[last].next;
-	vq->vq.num_free -= ndescs;
-	vq->in_flight++;
-	vq->state[head].data = data;
-	vq->state[head].ctx = NULL;
-	vq->state[head].indir = in;
-	vq->state[head].in_len = in_len;
-	vq->state[head].ndescs = ndescs;
-
+	vra_track_buffer(vq, head, last, ndescs, data, in, in_len);
 	s->vring.avail->ring[s->avail_idx_shadow & (vq->num - 1)] =
 		cpu_to_virtio16(vdev, head);
 	/*
@@ -139,8 +131,6 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	vq->num_added++;
 	if (unlikely(!(s->avail_idx_shadow & (vq->num - 1))))
 		vra_inc(vq, VRA_STAT_avail_wraps);
-	vra_inc(vq, VRA_STAT_bufs_added);
-	vq->stats.v[VRA_STAT_descs_added] += ndescs;
 
 	/* A 16-bit index cannot tell 65536 pending additions from none. */
 	if (unlikely(vq->num_added == 0xffff))
