@@ -171,4 +171,12 @@ vm pci_balloon_packed_noevidx --timeout 600 \
 vm pci_bind --timeout 300 --guest-lib scripts/va-bind \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
+# The main job, as a newcomer runs it.
+if bash scripts/demo.sh > "$out/demo.txt" 2>&1; then
+	record make_demo PASS "$(grep -m1 '^SUMMARY' "$out/demo.txt")"
+else
+	tail -n 5 "$out/demo.txt"
+	record make_demo FAIL "see out/demo.txt"
+fi
+
 finish

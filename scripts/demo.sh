@@ -19,13 +19,13 @@ echo "demo: booting the guest (QEMU under TCG, about 40 s)"
 rc=0
 bash scripts/vm-run.sh --kernel "$K/bzImage" --mods "$K/mods" \
 	--ko "$out/build-demo/virtio_alt.ko" --guest tests/demo.sh \
-	--host tests/host/pci_balloon.sh --timeout 600 \
+	--host tests/host/demo.sh --timeout 600 \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=on" \
 	--log "$out/demo.log" --results "$out/demo.results" \
 	> "$out/demo.out" 2>&1 || rc=$?
 sed -n 's/^\[ *[0-9.]*\] DEMO //p' "$out/demo.log"
-sed -n 's/^VA-RESULT \(pci_balloon_qmp_[a-z]*\) \(PASS\|FAIL\) /host: \1 \2: /p' \
+sed -n 's/^VA-RESULT \(demo_qmp_[a-z]*\) \(PASS\|FAIL\) /host: \1 \2: /p' \
 	"$out/demo.results"
 if [ "$rc" = 0 ] && grep -q 'DEMO SUMMARY balloon inflated' "$out/demo.log"; then
 	echo "demo: OK (serial log in out/demo.log)"
