@@ -253,9 +253,8 @@ void *vra_in_order_next(struct vra_virtqueue *vq, unsigned int *len,
  * @vq: the queue, its ring memory allocated and zeroed
  *
  * Context: process context.
- * Return: 0.
  */
-int vra_split_init(struct vra_virtqueue *vq);
+void vra_split_init(struct vra_virtqueue *vq);
 
 /**
  * vra_split_add() - make a buffer available, split layout (2.7.13)
@@ -362,9 +361,8 @@ u32 vra_split_notification_data(const struct vra_virtqueue *vq);
  * @vq: the queue, its ring memory allocated and zeroed
  *
  * Context: process context.
- * Return: 0.
  */
-int vra_packed_init(struct vra_virtqueue *vq);
+void vra_packed_init(struct vra_virtqueue *vq);
 
 /**
  * vra_packed_add() - make a buffer available, packed layout (2.8.13)

@@ -20,7 +20,7 @@
 #define VRA_F_USED	BIT(VRING_PACKED_DESC_F_USED)
 #define VRA_WRAP_SHIFT	VRING_PACKED_EVENT_F_WRAP_CTR
 
-int vra_packed_init(struct vra_virtqueue *vq)
+void vra_packed_init(struct vra_virtqueue *vq)
 {
 	struct vra_packed *p = &vq->packed;
 
@@ -39,7 +39,6 @@ int vra_packed_init(struct vra_virtqueue *vq)
 		p->event_flags_shadow = VRING_PACKED_EVENT_FLAG_DISABLE;
 		p->driver->flags = cpu_to_le16(p->event_flags_shadow);
 	}
-	return 0;
 }
 
 /**

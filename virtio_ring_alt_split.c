@@ -46,7 +46,7 @@ int vra_split_layout(unsigned int num, unsigned int align,
 }
 EXPORT_SYMBOL_GPL(vra_split_layout);
 
-int vra_split_init(struct vra_virtqueue *vq)
+void vra_split_init(struct vra_virtqueue *vq)
 {
 	struct vra_split *s = &vq->split;
 
@@ -65,7 +65,6 @@ int vra_split_init(struct vra_virtqueue *vq)
 				cpu_to_virtio16(vq->vq.vdev,
 						s->avail_flags_shadow);
 	}
-	return 0;
 }
 
 static void vra_split_write_desc(struct virtio_device *vdev,
