@@ -42,6 +42,42 @@ static const char * const vp_irq_mode_names[] = {
 	[VP_IRQ_NONE] = "none",
 };
 
+/* pci_irq=: a mode forced, or VP_IRQ_NONE for "auto" (best first). */
+static enum vp_irq_mode vp_irq_param = VP_IRQ_NONE;
+
+static const char * const vp_irq_param_names[] = {
+	[VP_IRQ_MSIX_PER_VQ] = "msix-per-vq",
+	[VP_IRQ_MSIX_SHARED] = "msix-shared",
+	[VP_IRQ_INTX] = "intx",
+	[VP_IRQ_NONE] = "auto",
+};
+
+static int vp_irq_param_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(vp_irq_param_names, val);
+
+	if (i < 0) {
+		pr_err("pci_irq=%s: expected auto, msix-per-vq, msix-shared or intx\n",
+		       val);
+		return -EINVAL;
+	}
+	vp_irq_param = i;
+	return 0;
+}
+
+static int vp_irq_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", vp_irq_param_names[vp_irq_param]);
+}
+
+static const struct kernel_param_ops vp_irq_param_ops = {
+	.set = vp_irq_param_set,
+	.get = vp_irq_param_get,
+};
+module_param_cb(pci_irq, &vp_irq_param_ops, NULL, 0644);
+MODULE_PARM_DESC(pci_irq,
+		 "virtio-alt-pci interrupts: auto (default: MSI-X per queue, else one MSI-X vector for all queues, else INTx), or force msix-per-vq, msix-shared or intx (no fallback). Read when a driver sets up its queues.");
+
 /*
  * 4.1.4.3: the common configuration structure as virtio 1.3 has it; the
  * fields after the 1.0 ones exist only if the capability is long enough.
@@ -72,6 +108,9 @@ struct vp_alt_device {
 	unsigned int nvectors;		/* MSI-X vectors allocated */
 	char (*vector_names)[32];
 	void **vector_data;		/* per requested vector: its dev_id */
+	u64 irqs_config;		/* configuration change notifications */
+	u64 irqs_shared;		/* the vector all queues share */
+	u64 irqs_intx;			/* INTx with a non-zero ISR */
 };
 
 #define to_vp(_vdev) container_of(to_vtr(_vdev), struct vp_alt_device, vtr)
@@ -327,6 +366,7 @@ static irqreturn_t vp_config_interrupt(int irq, void *opaque)
 {
 	struct vp_alt_device *vp = opaque;
 
+	vp->irqs_config++;
 	virtio_config_changed(&vp->vtr.vdev);
 	return IRQ_HANDLED;
 }
@@ -339,6 +379,7 @@ static irqreturn_t vp_intx_interrupt(int irq, void *opaque)
 
 	if (!isr)
 		return IRQ_NONE;
+	vp->irqs_intx++;
 	if (isr & VIRTIO_PCI_ISR_CONFIG)
 		vp_config_interrupt(irq, vp);
 	vtr_vqs_interrupt(&vp->vtr);
@@ -347,6 +388,9 @@ static irqreturn_t vp_intx_interrupt(int irq, void *opaque)
 
 static void vp_free_irqs(struct vp_alt_device *vp)
 {
+	char (*names)[32] = vp->vector_names;
+	void **data = vp->vector_data;
+	unsigned long flags;
 	unsigned int i;
 
 	for (i = 0; i < vp->nvectors; i++)
@@ -361,12 +405,15 @@ static void vp_free_irqs(struct vp_alt_device *vp)
 		ioread16(&vp->common->cfg.msix_config);
 		pci_free_irq_vectors(vp->pdev);
 	}
+	/* debugfs reads these under the lock (vp_show()). */
+	spin_lock_irqsave(&vp->vtr.lock, flags);
 	vp->nvectors = 0;
 	vp->irq_mode = VP_IRQ_NONE;
-	kfree(vp->vector_names);
-	kfree(vp->vector_data);
 	vp->vector_names = NULL;
 	vp->vector_data = NULL;
+	spin_unlock_irqrestore(&vp->vtr.lock, flags);
+	kfree(names);
+	kfree(data);
 }
 
 static void vp_del_vqs(struct virtio_device *vdev)
@@ -412,6 +459,7 @@ static irqreturn_t vp_vqs_interrupt(int irq, void *opaque)
 {
 	struct vp_alt_device *vp = opaque;
 
+	vp->irqs_shared++;
 	return vtr_vqs_interrupt(&vp->vtr);
 }
 
@@ -419,6 +467,7 @@ static irqreturn_t vp_vqs_interrupt(int irq, void *opaque)
 static int vp_setup_irqs(struct vp_alt_device *vp, enum vp_irq_mode mode,
 			 unsigned int ncallbacks)
 {
+	unsigned long flags;
 	unsigned int nvec;
 	int err;
 
@@ -440,7 +489,9 @@ static int vp_setup_irqs(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	err = pci_alloc_irq_vectors(vp->pdev, nvec, nvec, PCI_IRQ_MSIX);
 	if (err < 0)
 		return err;
+	spin_lock_irqsave(&vp->vtr.lock, flags);
 	vp->nvectors = nvec;
+	spin_unlock_irqrestore(&vp->vtr.lock, flags);
 	err = vp_request_vector(vp, 0, vp_config_interrupt, vp, "config");
 	if (err)
 		return err;
@@ -595,6 +646,7 @@ fail:
 /*
  * Try one MSI-X vector per queue, then one vector shared by all queues,
  * then INTx, as the in-tree transport does; say which one failed and why.
+ * pci_irq= forces one mode, without falling back.
  */
 static int vp_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
 			    struct virtqueue *vqs[],
@@ -602,14 +654,24 @@ static int vp_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
 			    struct irq_affinity *desc)
 {
 	struct vp_alt_device *vp = to_vp(vdev);
+	enum vp_irq_mode forced = READ_ONCE(vp_irq_param);
 	enum vp_irq_mode mode = VP_IRQ_MSIX_PER_VQ;
 	int err;
 
-	if (!vp->pdev->msix_cap)
+	if (forced != VP_IRQ_NONE) {
+		mode = forced;
+		if (mode != VP_IRQ_INTX && !vp->pdev->msix_cap) {
+			dev_err(&vdev->dev,
+				"pci_irq=%s, but the device has no MSI-X capability\n",
+				vp_irq_mode_names[mode]);
+			return -ENODEV;
+		}
+	} else if (!vp->pdev->msix_cap) {
 		mode = VP_IRQ_INTX;
+	}
 	for (;; mode++) {
 		err = vp_find_vqs_mode(vp, mode, nvqs, vqs, vqs_info);
-		if (!err || mode == VP_IRQ_INTX)
+		if (!err || mode == VP_IRQ_INTX || forced != VP_IRQ_NONE)
 			break;
 		dev_info(&vdev->dev, "interrupts %s unavailable (%pe); trying %s\n",
 			 vp_irq_mode_names[mode], ERR_PTR(err),
@@ -711,9 +773,33 @@ static void vp_show(struct vtr_device *vd, struct seq_file *s)
 {
 	struct vp_alt_device *vp = container_of(vd, struct vp_alt_device, vtr);
 
+	struct vtr_vq *info;
+	unsigned long flags;
+	unsigned int v;
+	u64 n;
+
 	seq_printf(s, "pci %s\n", pci_name(vp->pdev));
+	spin_lock_irqsave(&vd->lock, flags);
 	seq_printf(s, "interrupts %s\n", vp_irq_mode_names[vp->irq_mode]);
 	seq_printf(s, "vectors %u\n", vp->nvectors);
+	seq_printf(s, "irqs_config %llu\n", READ_ONCE(vp->irqs_config));
+	if (vp->irq_mode == VP_IRQ_INTX)
+		seq_printf(s, "irqs_intx %llu\n", READ_ONCE(vp->irqs_intx));
+	/* One line per MSI-X vector: number, name, interrupts taken. */
+	for (v = 0; v < vp->nvectors && vp->vector_names; v++) {
+		n = 0;
+		if (v == 0)
+			n = READ_ONCE(vp->irqs_config);
+		else if (vp->irq_mode == VP_IRQ_MSIX_SHARED)
+			n = READ_ONCE(vp->irqs_shared);
+		else
+			list_for_each_entry(info, &vd->vqs, node)
+				if (info->vector == v)
+					n = READ_ONCE(info->irqs);
+		seq_printf(s, "vector%u %s %llu\n", v, vp->vector_names[v][0] ?
+			   vp->vector_names[v] : "-", n);
+	}
+	spin_unlock_irqrestore(&vd->lock, flags);
 	seq_printf(s, "notify_off_multiplier %u\n", vp->notify_off_multiplier);
 	seq_printf(s, "device_cfg_len %zu\n", vp->device_len);
 }

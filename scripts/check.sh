@@ -178,6 +178,13 @@ for v in '' _packed _intree; do
 		--qemu-arg "-device virtio-balloon-pci,disable-legacy=on$opt" \
 		--qemu-arg "-device virtio-rng-pci,disable-legacy=on"
 done
+# Interrupt policies: each pci_irq= mode with the in-tree virtio_net and
+# virtio_rng over our transport, config changes from QMP set_link.
+vm pci_irq --timeout 600 --host tests/host/pci_irq.sh \
+	--qemu-arg "-netdev hubport,id=h0,hubid=0" \
+	--qemu-arg "-device virtio-net-pci,netdev=h0,id=net0,disable-legacy=on" \
+	--qemu-arg "-device virtio-rng-pci,disable-legacy=on" \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 vm pci_bind --timeout 300 --guest-lib scripts/va-bind \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
