@@ -357,12 +357,70 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 	return 0;
 }
 
-static int va_balloon_probe(struct virtio_device *vdev)
+/* Set up the queues, go DRIVER_OK, and follow the target (probe, restore). */
+static int va_balloon_start(struct va_balloon *vb)
 {
 	struct va_vq_info info[VA_VQ_MAX] = {
 		[VA_VQ_INFLATE] = { .name = "inflate", .callback = va_balloon_ack },
 		[VA_VQ_DEFLATE] = { .name = "deflate", .callback = va_balloon_ack },
 	};
+	struct virtio_device *vdev = vb->vdev;
+	int err;
+
+	err = va_find_vqs(vdev, VA_VQ_MAX, vb->vqs, info);
+	if (err) {
+		dev_err(&vdev->dev, "finding queues: %d\n", err);
+		return err;
+	}
+	va_set_bufs(vb);
+	dev_info(&vdev->dev,
+		 "queues: inflate %u, deflate %u, on the %s ring; %u buffers of %u page numbers per request\n",
+		 vb->vqs[VA_VQ_INFLATE]->index, vb->vqs[VA_VQ_DEFLATE]->index,
+		 vaq_is_alt(vb->vqs[VA_VQ_INFLATE]) ? "alt" : "in-tree",
+		 vb->bufs, VA_BALLOON_PFNS_MAX);
+
+	/* 3.1.1: DRIVER_OK before the first buffer is made available. */
+	virtio_device_ready(vdev);
+	if (va_towards_target(vb))
+		va_balloon_changed(vdev);
+	return 0;
+}
+
+/*
+ * Give every page back, tell the device (actual 0), reset it and delete
+ * the queues (remove, freeze). Updates must be stopped already.
+ */
+static void va_balloon_stop(struct va_balloon *vb)
+{
+	struct virtio_device *vdev = vb->vdev;
+	unsigned int tries = 0;
+
+	/*
+	 * balloon_page_dequeue() skips pages isolated for migration, so
+	 * retry for a while before giving up on those.
+	 */
+	while (vb->num_pages) {
+		if (va_leak(vb, vb->num_pages)) {
+			tries = 0;
+			continue;
+		}
+		if (++tries > 100) {
+			dev_err(&vdev->dev,
+				"%u pages still isolated for migration\n",
+				vb->num_pages);
+			break;
+		}
+		msleep(20);
+	}
+	if (!vb->dead)
+		va_update_actual(vb);
+
+	virtio_reset_device(vdev);
+	vdev->config->del_vqs(vdev);
+}
+
+static int va_balloon_probe(struct virtio_device *vdev)
+{
 	struct va_balloon *vb;
 	int err;
 
@@ -387,22 +445,9 @@ static int va_balloon_probe(struct virtio_device *vdev)
 	vb->b_dev_info.migratepage = va_migratepage;
 #endif
 
-	err = va_find_vqs(vdev, VA_VQ_MAX, vb->vqs, info);
-	if (err) {
-		dev_err(&vdev->dev, "finding queues: %d\n", err);
+	err = va_balloon_start(vb);
+	if (err)
 		goto free;
-	}
-	va_set_bufs(vb);
-	dev_info(&vdev->dev,
-		 "queues: inflate %u, deflate %u, on the %s ring; %u buffers of %u page numbers per request\n",
-		 vb->vqs[VA_VQ_INFLATE]->index, vb->vqs[VA_VQ_DEFLATE]->index,
-		 vaq_is_alt(vb->vqs[VA_VQ_INFLATE]) ? "alt" : "in-tree",
-		 vb->bufs, VA_BALLOON_PFNS_MAX);
-
-	/* 3.1.1: DRIVER_OK before the first buffer is made available. */
-	virtio_device_ready(vdev);
-	if (va_towards_target(vb))
-		va_balloon_changed(vdev);
 	return 0;
 
 free:
@@ -411,40 +456,48 @@ free:
 	return err;
 }
 
+static void va_balloon_stop_updates(struct va_balloon *vb, bool stop)
+{
+	spin_lock_irq(&vb->stop_lock);
+	vb->stop_update = stop;
+	spin_unlock_irq(&vb->stop_lock);
+	if (stop)
+		cancel_work_sync(&vb->update_work);
+}
+
 static void va_balloon_remove(struct virtio_device *vdev)
 {
 	struct va_balloon *vb = vdev->priv;
-	unsigned int tries = 0;
 
-	spin_lock_irq(&vb->stop_lock);
-	vb->stop_update = true;
-	spin_unlock_irq(&vb->stop_lock);
-	cancel_work_sync(&vb->update_work);
-
-	/*
-	 * Every page comes back. balloon_page_dequeue() skips pages isolated
-	 * for migration, so retry for a while before giving up on those.
-	 */
-	while (vb->num_pages) {
-		if (va_leak(vb, vb->num_pages)) {
-			tries = 0;
-			continue;
-		}
-		if (++tries > 100) {
-			dev_err(&vdev->dev,
-				"%u pages still isolated for migration at remove\n",
-				vb->num_pages);
-			break;
-		}
-		msleep(20);
-	}
-	if (!vb->dead)
-		va_update_actual(vb);
-
-	virtio_reset_device(vdev);
-	vdev->config->del_vqs(vdev);
+	va_balloon_stop_updates(vb, true);
+	va_balloon_stop(vb);
 	kfree(vb);
 }
+
+#ifdef CONFIG_PM_SLEEP
+/*
+ * Suspend or hibernation: like the in-tree driver, give every page back
+ * and let go of the queues; restore inflates to the target again.
+ */
+static int va_balloon_freeze(struct virtio_device *vdev)
+{
+	struct va_balloon *vb = vdev->priv;
+
+	va_balloon_stop_updates(vb, true);
+	va_balloon_stop(vb);
+	return 0;
+}
+
+static int va_balloon_restore(struct virtio_device *vdev)
+{
+	struct va_balloon *vb = vdev->priv;
+
+	/* The device was reset: whatever it failed to answer is forgotten. */
+	vb->dead = false;
+	va_balloon_stop_updates(vb, false);
+	return va_balloon_start(vb);
+}
+#endif
 
 static unsigned int va_balloon_features[] = {
 	VIRTIO_BALLOON_F_MUST_TELL_HOST,
@@ -464,6 +517,10 @@ static struct vtr_driver va_balloon_driver = {
 	.driver.probe		= va_balloon_probe,
 	.driver.remove		= va_balloon_remove,
 	.driver.config_changed	= va_balloon_changed,
+#ifdef CONFIG_PM_SLEEP
+	.driver.freeze		= va_balloon_freeze,
+	.driver.restore		= va_balloon_restore,
+#endif
 	.reset_vq		= va_balloon_reset_vq,
 };
 

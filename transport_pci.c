@@ -953,6 +953,41 @@ static void vp_remove(struct pci_dev *pdev)
 	put_device(dev);
 }
 
+#ifdef CONFIG_PM_SLEEP
+/* Suspend and hibernation, as the in-tree transport: through the driver. */
+static int vp_freeze(struct device *dev)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+	struct vp_alt_device *vp = pci_get_drvdata(pdev);
+	int err;
+
+	err = virtio_device_freeze(&vp->vtr.vdev);
+	if (!err)
+		pci_disable_device(pdev);
+	return err;
+}
+
+static int vp_restore(struct device *dev)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+	struct vp_alt_device *vp = pci_get_drvdata(pdev);
+	int err;
+
+	err = pci_enable_device(pdev);
+	if (err) {
+		dev_err(dev, "enabling the device on restore: %d\n", err);
+		return err;
+	}
+	pci_set_master(pdev);
+	return virtio_device_restore(&vp->vtr.vdev);
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(vp_pm_ops, vp_freeze, vp_restore);
+#define VP_PM_OPS (&vp_pm_ops)
+#else
+#define VP_PM_OPS NULL
+#endif
+
 static const struct pci_device_id vp_ids[] = {
 	{ PCI_DEVICE(PCI_VENDOR_ID_REDHAT_QUMRANET, PCI_ANY_ID) },
 	{ }
@@ -963,6 +998,7 @@ static struct pci_driver vp_driver = {
 	.id_table	= vp_ids,
 	.probe		= vp_probe,
 	.remove		= vp_remove,
+	.driver.pm	= VP_PM_OPS,
 };
 
 /**

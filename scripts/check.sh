@@ -185,6 +185,10 @@ vm pci_irq --timeout 600 --host tests/host/pci_irq.sh \
 	--qemu-arg "-device virtio-net-pci,netdev=h0,id=net0,disable-legacy=on" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=on" \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+# Teardown: a suspend cycle (freeze/restore) and rmmod during an inflate.
+vm pci_pm --timeout 600 --host tests/host/pci_pm.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
+	--qemu-arg "-device virtio-rng-pci,disable-legacy=on,page-per-vq=on"
 vm pci_bind --timeout 300 --guest-lib scripts/va-bind \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
