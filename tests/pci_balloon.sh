@@ -7,22 +7,13 @@
 D=/sys/kernel/debug/virtio_alt
 INFLATE_KB=262144	# 256 MiB, what the host takes
 
-meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
-# The virtio device (virtioN) under the PCI function with this device id.
-vdev_of() {
-	for p in /sys/bus/pci/devices/*; do
-		[ "$(cat "$p/vendor")" = 0x1af4 ] && [ "$(cat "$p/device")" = "$1" ] || continue
-		for v in "$p"/virtio*; do [ -d "$v" ] && basename "$v"; done
-	done
-}
 drv_of() { basename "$(readlink "$1/driver" 2>/dev/null)" 2>/dev/null; }
-mem_is() { [ "$(meminfo MemTotal)" -eq "$1" ]; }
 counter() { awk -v k="$2" '$1 == k { print $2 }' "$D/$1/counters"; }
 
 va_check "${VA_SCENARIO}_modprobe" modprobe virtio_alt
 
-bal=$(vdev_of 0x1045)
-rng=$(vdev_of 0x1044)
+bal=$(va_vdev_of 0x1045)
+rng=$(va_vdev_of 0x1044)
 bal_pci=$(dirname "$(readlink -f "/sys/bus/virtio/devices/$bal")")
 if [ -n "$bal" ] && [ "$(drv_of "$bal_pci")" = virtio-alt-pci ] &&
    [ "$(drv_of "/sys/bus/virtio/devices/$bal")" = virtio_alt_balloon ]; then
@@ -63,19 +54,19 @@ else
 	va_result "${VA_SCENARIO}_queue_reset" FAIL "RING_RESET $rr: $(dmesg | grep queue | tail -n 1)"
 fi
 
-total0=$(meminfo MemTotal)
+total0=$(va_meminfo MemTotal)
 va_marker inflate
-if va_wait_for 180 mem_is $((total0 - INFLATE_KB)); then
-	va_result "${VA_SCENARIO}_inflate" PASS "MemTotal $total0 -> $(meminfo MemTotal) kB"
+if va_wait_for 180 va_mem_is $((total0 - INFLATE_KB)); then
+	va_result "${VA_SCENARIO}_inflate" PASS "MemTotal $total0 -> $(va_meminfo MemTotal) kB"
 else
-	va_result "${VA_SCENARIO}_inflate" FAIL "MemTotal $total0 -> $(meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB))"
+	va_result "${VA_SCENARIO}_inflate" FAIL "MemTotal $total0 -> $(va_meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB))"
 fi
 va_marker inflated
 va_wait_host deflate 120
-if va_wait_for 180 mem_is "$total0"; then
+if va_wait_for 180 va_mem_is "$total0"; then
 	va_result "${VA_SCENARIO}_deflate" PASS "MemTotal back to $total0 kB"
 else
-	va_result "${VA_SCENARIO}_deflate" FAIL "MemTotal $(meminfo MemTotal) kB, wanted $total0"
+	va_result "${VA_SCENARIO}_deflate" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $total0"
 fi
 va_marker deflated
 
@@ -120,15 +111,15 @@ fi
 
 # Remove with pages in the balloon: every page comes back.
 va_marker reinflate
-if va_wait_for 180 mem_is $((total0 - INFLATE_KB)); then
+if va_wait_for 180 va_mem_is $((total0 - INFLATE_KB)); then
 	va_check "${VA_SCENARIO}_rmmod" sh -c 'rmmod virtio_rng && rmmod virtio_alt'
-	if mem_is "$total0"; then
+	if va_mem_is "$total0"; then
 		va_result "${VA_SCENARIO}_remove_returns_pages" PASS "MemTotal $total0 kB after rmmod"
 	else
-		va_result "${VA_SCENARIO}_remove_returns_pages" FAIL "MemTotal $(meminfo MemTotal) kB after rmmod, wanted $total0"
+		va_result "${VA_SCENARIO}_remove_returns_pages" FAIL "MemTotal $(va_meminfo MemTotal) kB after rmmod, wanted $total0"
 	fi
 else
-	va_result "${VA_SCENARIO}_remove_returns_pages" FAIL "re-inflate did not happen: MemTotal $(meminfo MemTotal) kB"
+	va_result "${VA_SCENARIO}_remove_returns_pages" FAIL "re-inflate did not happen: MemTotal $(va_meminfo MemTotal) kB"
 fi
 va_marker removed
 va_kmemleak_scan "${VA_SCENARIO}_kmemleak"

@@ -8,12 +8,6 @@
 . /lib/va/guest.sh
 
 D=/sys/kernel/debug/virtio_alt
-vdev_of() {
-	for p in /sys/bus/pci/devices/*; do
-		[ "$(cat "$p/device")" = "$1" ] || continue
-		for v in "$p"/virtio*; do [ -d "$v" ] && basename "$v"; done
-	done
-}
 field() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 drv_of() { basename "$(readlink "/sys/bus/virtio/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
 # Interrupts counted for the rng's queue in mode $1.
@@ -43,7 +37,7 @@ for mode in msix-per-vq msix-shared intx auto; do
 	[ $mode = auto ] && want=msix-per-vq
 	T=pci_irq_$(echo "$mode" | tr - _)
 	va_check "${T}_modprobe" sh -c "modprobe virtio_alt pci_irq=$mode && modprobe virtio_net && modprobe virtio_rng"
-	net=$(vdev_of 0x1041) rng=$(vdev_of 0x1044) bal=$(vdev_of 0x1045)
+	net=$(va_vdev_of 0x1041) rng=$(va_vdev_of 0x1044) bal=$(va_vdev_of 0x1045)
 	if grep -qx "interrupts $want" "$D/$net/transport" &&
 	   grep -qx "interrupts $want" "$D/$rng/transport"; then
 		va_result "${T}_mode" PASS "net and rng: $want, $(field "$D/$net/transport" vectors) and $(field "$D/$rng/transport" vectors) vectors"

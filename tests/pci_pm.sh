@@ -8,24 +8,16 @@
 
 D=/sys/kernel/debug/virtio_alt
 INFLATE_KB=262144
-meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
-mem_is() { [ "$(meminfo MemTotal)" -eq "$1" ]; }
-mem_below() { [ "$(meminfo MemTotal)" -lt "$1" ]; }
-vdev_of() {
-	for p in /sys/bus/pci/devices/*; do
-		[ "$(cat "$p/device")" = "$1" ] || continue
-		for v in "$p"/virtio*; do [ -d "$v" ] && basename "$v"; done
-	done
-}
+mem_below() { [ "$(va_meminfo MemTotal)" -lt "$1" ]; }
 
 va_check pci_pm_modprobe sh -c 'modprobe virtio_alt && modprobe virtio_rng'
-bal=$(vdev_of 0x1045)
-total0=$(meminfo MemTotal)
+bal=$(va_vdev_of 0x1045)
+total0=$(va_meminfo MemTotal)
 va_marker inflate
-if va_wait_for 180 mem_is $((total0 - INFLATE_KB)); then
-	va_result pci_pm_inflate PASS "MemTotal $total0 -> $(meminfo MemTotal) kB"
+if va_wait_for 180 va_mem_is $((total0 - INFLATE_KB)); then
+	va_result pci_pm_inflate PASS "MemTotal $total0 -> $(va_meminfo MemTotal) kB"
 else
-	va_result pci_pm_inflate FAIL "MemTotal $(meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB))"
+	va_result pci_pm_inflate FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB))"
 fi
 
 # Devices go through freeze and restore; the core waits 5 s in between.
@@ -46,14 +38,14 @@ fi
 # The queues are new, so their counters count only the re-inflate: 256 MiB
 # is 256 buffers of 256 page numbers.
 added() { awk '$1 == "bufs_added" { print $2 }' "$D/$bal/vq0/counters"; }
-if va_wait_for 180 mem_is $((total0 - INFLATE_KB)) &&
+if va_wait_for 180 va_mem_is $((total0 - INFLATE_KB)) &&
    grep -q 'DRIVER_OK' "$D/$bal/status" && [ "$(added)" = 256 ]; then
-	va_result pci_pm_reinflate PASS "MemTotal $(meminfo MemTotal) kB after restore, inflate bufs_added $(added), $(cat "$D/$bal/status")"
+	va_result pci_pm_reinflate PASS "MemTotal $(va_meminfo MemTotal) kB after restore, inflate bufs_added $(added), $(cat "$D/$bal/status")"
 else
-	va_result pci_pm_reinflate FAIL "MemTotal $(meminfo MemTotal) kB, bufs_added $(added), status $(cat "$D/$bal/status")"
+	va_result pci_pm_reinflate FAIL "MemTotal $(va_meminfo MemTotal) kB, bufs_added $(added), status $(cat "$D/$bal/status")"
 fi
 # The rng runs with page-per-vq=on: queue notify addresses a page apart.
-rng=$(vdev_of 0x1044)
+rng=$(va_vdev_of 0x1044)
 n=$(dd if=/dev/hwrng bs=64 count=1 2>/dev/null | wc -c)
 m=$(awk '$1 == "notify_off_multiplier" { print $2 }' "$D/$rng/transport")
 if [ "$n" = 64 ] && [ "$m" = 4096 ]; then
@@ -66,10 +58,10 @@ fi
 va_marker big-inflate
 va_wait_for 60 mem_below $((total0 - INFLATE_KB - 65536))
 va_check pci_pm_rmmod_during_inflate sh -c 'rmmod virtio_rng && rmmod virtio_alt'
-if mem_is "$total0"; then
+if va_mem_is "$total0"; then
 	va_result pci_pm_rmmod_returns_pages PASS "MemTotal $total0 kB after rmmod"
 else
-	va_result pci_pm_rmmod_returns_pages FAIL "MemTotal $(meminfo MemTotal) kB after rmmod, wanted $total0"
+	va_result pci_pm_rmmod_returns_pages FAIL "MemTotal $(va_meminfo MemTotal) kB after rmmod, wanted $total0"
 fi
 va_marker removed
 va_kmemleak_scan pci_pm_kmemleak

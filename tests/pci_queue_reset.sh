@@ -15,22 +15,14 @@ ring=alt small=2
 case $S in *intree*) ring=intree ;; esac
 case $S in *packed*) small=3 ;; esac
 
-meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
-mem_is() { [ "$(meminfo MemTotal)" -eq "$1" ]; }
-vdev_of() {
-	for p in /sys/bus/pci/devices/*; do
-		[ "$(cat "$p/device")" = "$1" ] || continue
-		for v in "$p"/virtio*; do [ -d "$v" ] && basename "$v"; done
-	done
-}
 field() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 size_of() { field "$D/$bal/$1/info" size; }
 counter() { field "$D/$bal/$1/counters" "$2"; }
 
 va_check "${S}_modprobe" modprobe virtio_alt ring=$ring
 va_check "${S}_rng_modprobe" modprobe virtio_rng
-bal=$(vdev_of 0x1045)
-rng=$(vdev_of 0x1044)
+bal=$(va_vdev_of 0x1045)
+rng=$(va_vdev_of 0x1044)
 QR=$D/$bal/queue_reset
 neg=$(field "$D/$bal/features" negotiated)
 want="ring alt"
@@ -84,26 +76,26 @@ fi
 
 # Inflate while the inflate queue is reset over and over: each reset waits
 # for the request in flight, and nothing is lost.
-total0=$(meminfo MemTotal)
+total0=$(va_meminfo MemTotal)
 va_marker inflate
 n=0 bad=0 t=0
-while ! mem_is $((total0 - INFLATE_KB)) && [ $t -lt 1800 ]; do
+while ! va_mem_is $((total0 - INFLATE_KB)) && [ $t -lt 1800 ]; do
 	if echo 0 > "$QR"; then n=$((n + 1)); else bad=$((bad + 1)); fi
 	sleep 0.1
 	t=$((t + 1))
 done
-if mem_is $((total0 - INFLATE_KB)) && [ $n -gt 0 ] && [ $bad = 0 ]; then
-	va_result "${S}_inflate_across_resets" PASS "MemTotal $total0 -> $(meminfo MemTotal) kB across $n queue resets"
+if va_mem_is $((total0 - INFLATE_KB)) && [ $n -gt 0 ] && [ $bad = 0 ]; then
+	va_result "${S}_inflate_across_resets" PASS "MemTotal $total0 -> $(va_meminfo MemTotal) kB across $n queue resets"
 else
-	va_result "${S}_inflate_across_resets" FAIL "MemTotal $(meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB)); $n resets, $bad failed"
+	va_result "${S}_inflate_across_resets" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB)); $n resets, $bad failed"
 fi
 va_marker inflated
 va_wait_host deflate 120
 # The deflate runs on the smallest queue the layout allows (but one).
-if va_wait_for 180 mem_is "$total0"; then
+if va_wait_for 180 va_mem_is "$total0"; then
 	va_result "${S}_deflate_small_queue" PASS "MemTotal back to $total0 kB on a $small-entry deflate queue"
 else
-	va_result "${S}_deflate_small_queue" FAIL "MemTotal $(meminfo MemTotal) kB, wanted $total0"
+	va_result "${S}_deflate_small_queue" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $total0"
 fi
 va_marker deflated
 

@@ -97,3 +97,17 @@ va_wait_host() {
 _va_host_has() {
 	[ "$(grep -cxF -- "$1" /tmp/va-host.in)" -gt "$2" ]
 }
+
+# va_vdev_of DEVICE: the virtio device (virtioN) of the virtio PCI function
+# with that PCI device id (0x1045 is a modern balloon).
+va_vdev_of() {
+	for _vp in /sys/bus/pci/devices/*; do
+		[ "$(cat "$_vp/vendor")" = 0x1af4 ] &&
+			[ "$(cat "$_vp/device")" = "$1" ] || continue
+		for _vv in "$_vp"/virtio*; do [ -d "$_vv" ] && basename "$_vv"; done
+	done
+}
+
+# va_meminfo KEY: a /proc/meminfo value in kB; va_mem_is KB: MemTotal is KB.
+va_meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+va_mem_is() { [ "$(va_meminfo MemTotal)" -eq "$1" ]; }
