@@ -747,8 +747,9 @@ static void va_admin_show_cmds(struct seq_file *s, const char *what,
  * @a: the state
  * @s: where to print
  *
- * Lines: "state <none|attached|ready|failed|stopped> [error]", "queue
- * <index> of <count>", "group_type <n>", "supported" and "used" with the
+ * Lines: "state <none|attached|ready|failed|stopped> [error]",
+ * "queue_index <n> admin_queues <n>" (the queue used, the device's count),
+ * "group_type <n>", "supported" and "used" with the
  * four 64-bit words of the command bitmaps (opcode n is bit n % 64 of
  * word n / 64), "supported_cmds" and "used_cmds" with the opcodes by name,
  * and "commands <n> errors <n> bad_len <n> timeouts <n> recovered <n>".
@@ -763,7 +764,8 @@ void va_admin_show(struct va_admin *a, struct seq_file *s)
 		seq_printf(s, " %pe", ERR_PTR(a->err));
 	seq_putc(s, '\n');
 	if (a->count)
-		seq_printf(s, "queue %u of %u\n", a->index, a->count);
+		seq_printf(s, "queue_index %u admin_queues %u\n", a->index,
+			   a->count);
 	seq_printf(s, "group_type %u\n", a->group_type);
 	va_admin_show_cmds(s, "supported", a->supported);
 	va_admin_show_cmds(s, "used", a->used);

@@ -351,6 +351,7 @@ static void admin_setup_queries_then_uses(struct kunit *test)
 	for (line = buf; (end = strchr(line, '\n')); line = end + 1)
 		kunit_info(test, "admin: %.*s", (int)(end - line), line);
 	adm_expect_line(test, buf, "state ready");
+	adm_expect_line(test, buf, "queue_index 3 admin_queues 1");
 	adm_expect_line(test, buf,
 			"supported 0x0000000000020043 0x0000000000000000 0x0000000000000004 0x0000000000000000");
 	adm_expect_line(test, buf,
