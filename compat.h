@@ -9,6 +9,7 @@
 
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_pci.h>
 
 /*
  * find_vqs() took parallel arrays of callbacks, names and ctx flags until
@@ -135,6 +136,42 @@ static inline int va_virtqueue_reset(struct virtqueue *vq,
 /* Feature bits newer than some of the headers we build against (6.1). */
 #ifndef VIRTIO_F_NOTIFICATION_DATA
 #define VIRTIO_F_NOTIFICATION_DATA	38
+#endif
+#ifndef VIRTIO_F_ADMIN_VQ
+#define VIRTIO_F_ADMIN_VQ		41
+#endif
+
+/*
+ * Group administration commands (virtio 1.3, 2.12.1): the uapi
+ * <linux/virtio_pci.h> has them from 6.8 on. Kbuild defines
+ * VA_HAVE_VIRTIO_ADMIN_CMD_HDR when the header has the structures; the
+ * fallbacks are the same layout, from the specification.
+ */
+#ifndef VIRTIO_ADMIN_STATUS_OK
+#define VIRTIO_ADMIN_STATUS_OK		0
+#endif
+#ifndef VIRTIO_ADMIN_CMD_LIST_QUERY
+#define VIRTIO_ADMIN_CMD_LIST_QUERY	0x0
+#endif
+#ifndef VIRTIO_ADMIN_CMD_LIST_USE
+#define VIRTIO_ADMIN_CMD_LIST_USE	0x1
+#endif
+#ifndef VIRTIO_ADMIN_GROUP_TYPE_SRIOV
+#define VIRTIO_ADMIN_GROUP_TYPE_SRIOV	0x1
+#endif
+#ifndef VA_HAVE_VIRTIO_ADMIN_CMD_HDR
+struct virtio_admin_cmd_hdr {
+	__le16 opcode;
+	__le16 group_type;
+	__u8 reserved1[12];
+	__le64 group_member_id;
+};
+
+struct virtio_admin_cmd_status {
+	__le16 status;
+	__le16 status_qualifier;
+	__u8 reserved2[4];
+};
 #endif
 
 #endif /* _VIRTIO_ALT_COMPAT_H */

@@ -78,6 +78,71 @@ void vtr_finalize_ring(struct vtr_device *vd)
 }
 
 /**
+ * vtr_create_vq_ring() - create a queue on a given ring
+ * @vd: the device
+ * @alt: true: the alt ring; false: the in-tree ring
+ * @index: queue index in the device
+ * @num: queue size the device allows
+ * @align: used ring alignment, bytes
+ * @weak_barriers: false when VIRTIO_F_ORDER_PLATFORM asks for mandatory
+ *	barriers
+ * @ctx: per-buffer contexts wanted
+ * @notify: the transport's available buffer notification hook
+ * @callback: the driver's callback, or NULL
+ * @name: the queue's name
+ * @dma_dev: device for the DMA API
+ *
+ * The queue's priv points to a new struct vtr_vq, which is put on @vd->vqs
+ * and given a debugfs directory. A transport's own queues (the admin
+ * queue) are on the alt ring whatever ring the device's driver uses.
+ *
+ * Context: process context, may sleep.
+ * Return: the queue or an ERR_PTR (-ENOMEM, -EINVAL, or what the ring
+ * returned).
+ */
+struct virtqueue *vtr_create_vq_ring(struct vtr_device *vd, bool alt,
+				     unsigned int index, unsigned int num,
+				     unsigned int align, bool weak_barriers,
+				     bool ctx,
+				     bool (*notify)(struct virtqueue *vq),
+				     void (*callback)(struct virtqueue *vq),
+				     const char *name, struct device *dma_dev)
+{
+	struct vtr_vq *info;
+	struct virtqueue *vq;
+	unsigned long flags;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	if (alt)
+		vq = vra_create_virtqueue(index, num, align, &vd->vdev,
+					  weak_barriers, true, ctx, notify,
+					  callback, name, dma_dev);
+	else
+		vq = vring_create_virtqueue(index, num, align, &vd->vdev,
+					    weak_barriers, true, ctx, notify,
+					    callback, name);
+	if (IS_ERR_OR_NULL(vq)) {
+		kfree(info);
+		return vq ? vq : ERR_PTR(-ENOMEM);
+	}
+	if (alt)
+		vra_set_strict_len(vq, va_strict_len);
+	/* The device's maximum: the bound for resizing (both rings). */
+	vq->num_max = num;
+	info->vq = vq;
+	info->alt = alt;
+	info->vector = VIRTIO_MSI_NO_VECTOR;
+	vq->priv = info;
+	spin_lock_irqsave(&vd->lock, flags);
+	list_add_tail(&info->node, &vd->vqs);
+	spin_unlock_irqrestore(&vd->lock, flags);
+	va_debugfs_add_vq(vd, info);
+	return vq;
+}
+
+/**
  * vtr_create_vq() - create a queue on the ring chosen for the device
  * @vd: the device
  * @index: queue index in the device
@@ -91,12 +156,10 @@ void vtr_finalize_ring(struct vtr_device *vd)
  * @name: the queue's name
  * @dma_dev: device for the DMA API
  *
- * The queue's priv points to a new struct vtr_vq, which is put on @vd->vqs
- * and given a debugfs directory.
+ * vtr_create_vq_ring() on @vd->alt's ring.
  *
  * Context: process context, may sleep.
- * Return: the queue or an ERR_PTR (-ENOMEM, -EINVAL, or what the ring
- * returned).
+ * Return: as vtr_create_vq_ring().
  */
 struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
 				unsigned int num, unsigned int align,
@@ -105,38 +168,9 @@ struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
 				void (*callback)(struct virtqueue *vq),
 				const char *name, struct device *dma_dev)
 {
-	struct vtr_vq *info;
-	struct virtqueue *vq;
-	unsigned long flags;
-
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
-	if (!info)
-		return ERR_PTR(-ENOMEM);
-	if (vd->alt)
-		vq = vra_create_virtqueue(index, num, align, &vd->vdev,
-					  weak_barriers, true, ctx, notify,
-					  callback, name, dma_dev);
-	else
-		vq = vring_create_virtqueue(index, num, align, &vd->vdev,
-					    weak_barriers, true, ctx, notify,
-					    callback, name);
-	if (IS_ERR_OR_NULL(vq)) {
-		kfree(info);
-		return vq ? vq : ERR_PTR(-ENOMEM);
-	}
-	if (vd->alt)
-		vra_set_strict_len(vq, va_strict_len);
-	/* The device's maximum: the bound for resizing (both rings). */
-	vq->num_max = num;
-	info->vq = vq;
-	info->alt = vd->alt;
-	info->vector = VIRTIO_MSI_NO_VECTOR;
-	vq->priv = info;
-	spin_lock_irqsave(&vd->lock, flags);
-	list_add_tail(&info->node, &vd->vqs);
-	spin_unlock_irqrestore(&vd->lock, flags);
-	va_debugfs_add_vq(vd, info);
-	return vq;
+	return vtr_create_vq_ring(vd, vd->alt, index, num, align,
+				  weak_barriers, ctx, notify, callback, name,
+				  dma_dev);
 }
 
 /**
@@ -294,8 +328,8 @@ int vtr_reset_vq(struct virtqueue *vq, unsigned int num,
  *
  * Context: process context, may sleep; takes the device lock.
  * Return: 0; -ENODEV without a driver; -EOPNOTSUPP if the driver is not
- * this module's; -EINVAL if the device has no queue @index; or what
- * vtr_reset_vq() returned.
+ * this module's; -EINVAL if the device has no queue @index of the driver's
+ * (the admin queue is the transport's); or what vtr_reset_vq() returned.
  */
 int vtr_reset_vq_index(struct vtr_device *vd, unsigned int index,
 		       unsigned int num)
@@ -323,11 +357,12 @@ int vtr_reset_vq_index(struct vtr_device *vd, unsigned int index,
 	}
 	spin_lock_irqsave(&vd->lock, flags);
 	list_for_each_entry(info, &vd->vqs, node)
-		if (info->vq->index == index)
+		if (info->vq->index == index && !info->internal)
 			vq = info->vq;
 	spin_unlock_irqrestore(&vd->lock, flags);
 	if (!vq) {
-		dev_err(dev, "queue_reset: the device has no queue %u\n",
+		dev_err(dev,
+			"queue_reset: the device has no queue %u of the driver's\n",
 			index);
 		err = -EINVAL;
 		goto out;

@@ -24,6 +24,7 @@ struct dentry;
  * @notifies: available buffer notifications written by the transport
  * @irqs: used buffer notifications the transport dispatched to the queue
  * @resets: queue resets completed (VIRTIO_F_RING_RESET)
+ * @internal: the transport's own queue (the admin queue), not the driver's
  * @debugfs: the queue's debugfs directory
  */
 struct vtr_vq {
@@ -35,6 +36,7 @@ struct vtr_vq {
 	u64 notifies;
 	u64 irqs;
 	u64 resets;
+	bool internal;
 	struct dentry *debugfs;
 };
 
@@ -99,6 +101,13 @@ struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
 				bool (*notify)(struct virtqueue *vq),
 				void (*callback)(struct virtqueue *vq),
 				const char *name, struct device *dma_dev);
+struct virtqueue *vtr_create_vq_ring(struct vtr_device *vd, bool alt,
+				     unsigned int index, unsigned int num,
+				     unsigned int align, bool weak_barriers,
+				     bool ctx,
+				     bool (*notify)(struct virtqueue *vq),
+				     void (*callback)(struct virtqueue *vq),
+				     const char *name, struct device *dma_dev);
 void vtr_del_vq(struct vtr_device *vd, struct virtqueue *vq);
 int vtr_reset_vq(struct virtqueue *vq, unsigned int num,
 		 void (*recycle)(struct virtqueue *vq, void *buf));

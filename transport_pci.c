@@ -21,11 +21,13 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_pci.h>
 
+#include "admin.h"
 #include "compat.h"
 #include "transport.h"
 #include "vq.h"
 
 #define VP_RESET_TIMEOUT_MS	5000
+#define VP_ADMIN_TIMEOUT_MS	5000	/* one admin command */
 
 /* How used buffer notifications arrive, best first (4.1.4.5, 4.1.5.1.2). */
 enum vp_irq_mode {
@@ -111,6 +113,11 @@ struct vp_alt_device {
 	u64 irqs_config;		/* configuration change notifications */
 	u64 irqs_shared;		/* the vector all queues share */
 	u64 irqs_intx;			/* INTx with a non-zero ISR */
+
+	/* VIRTIO_F_ADMIN_VQ: the first admin queue, on the alt ring. */
+	struct va_admin admin;
+	u16 admin_index;
+	u16 admin_num;			/* 0: no admin queue to make */
 };
 
 #define to_vp(_vdev) container_of(to_vtr(_vdev), struct vp_alt_device, vtr)
@@ -261,7 +268,13 @@ static u8 vp_get_status(struct virtio_device *vdev)
 
 static void vp_set_status(struct virtio_device *vdev, u8 status)
 {
-	iowrite8(status, &to_vp(vdev)->common->cfg.device_status);
+	struct vp_alt_device *vp = to_vp(vdev);
+
+	iowrite8(status, &vp->common->cfg.device_status);
+	/* 2.12.1: once the device is live, LIST_QUERY then LIST_USE. */
+	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    vp->admin.state == VA_ADMIN_ATTACHED)
+		va_admin_setup(&vp->admin);
 }
 
 static void vp_synchronize_vectors(struct vp_alt_device *vp)
@@ -293,6 +306,8 @@ static void vp_reset(struct virtio_device *vdev)
 	}
 	/* No interrupt of the old configuration runs after this. */
 	vp_synchronize_vectors(vp);
+	/* The device dropped the admin queue's buffers: take them back. */
+	va_admin_recover(&vp->admin);
 }
 
 static u64 vp_get_features(struct virtio_device *vdev)
@@ -311,14 +326,19 @@ static int vp_finalize_features(struct virtio_device *vdev)
 {
 	struct vp_alt_device *vp = to_vp(vdev);
 	bool ring_reset = __virtio_test_bit(vdev, VIRTIO_F_RING_RESET);
+	bool admin_vq = __virtio_test_bit(vdev, VIRTIO_F_ADMIN_VQ);
 
 	vtr_finalize_ring(&vp->vtr);
 	/*
 	 * Queue reset is the transport's, for either ring; the in-tree ring's
 	 * filter clears it (the in-tree virtio-pci sets it again the same way).
+	 * So is the admin queue (always on the alt ring): both rings' filters
+	 * clear bit 41, a transport that has admin queues sets it again.
 	 */
 	if (ring_reset)
 		__virtio_set_bit(vdev, VIRTIO_F_RING_RESET);
+	if (admin_vq)
+		__virtio_set_bit(vdev, VIRTIO_F_ADMIN_VQ);
 	/* The in-tree ring's notification data is not written here. */
 	if (!vp->vtr.alt)
 		__virtio_clear_bit(vdev, VIRTIO_F_NOTIFICATION_DATA);
@@ -330,6 +350,16 @@ static int vp_finalize_features(struct virtio_device *vdev)
 			 vp->common_len,
 			 offsetofend(struct vp_common_cfg, queue_reset));
 		__virtio_clear_bit(vdev, VIRTIO_F_RING_RESET);
+	}
+	/* So must admin_queue_index and admin_queue_num (4.1.4.3). */
+	if (__virtio_test_bit(vdev, VIRTIO_F_ADMIN_VQ) &&
+	    vp->common_len < offsetofend(struct vp_common_cfg,
+					 admin_queue_num)) {
+		dev_warn(&vdev->dev,
+			 "device offers VIRTIO_F_ADMIN_VQ but its common configuration is %zu bytes, without admin_queue_num (%zu); not accepting the feature\n",
+			 vp->common_len,
+			 offsetofend(struct vp_common_cfg, admin_queue_num));
+		__virtio_clear_bit(vdev, VIRTIO_F_ADMIN_VQ);
 	}
 	/* 4.1.4.1 / 6.1: a modern driver must accept VIRTIO_F_VERSION_1. */
 	if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
@@ -421,6 +451,7 @@ static void vp_del_vqs(struct virtio_device *vdev)
 	struct vp_alt_device *vp = to_vp(vdev);
 	struct vtr_vq *info, *tmp;
 
+	va_admin_detach(&vp->admin);
 	list_for_each_entry_safe(info, tmp, &vp->vtr.vqs, node) {
 		if (vp->nvectors) {
 			iowrite16(info->vq->index, &vp->common->cfg.queue_select);
@@ -540,7 +571,7 @@ static int vp_activate_vq(struct vp_alt_device *vp, struct virtqueue *vq)
 static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 				     unsigned int index,
 				     const struct va_vq_info *qi,
-				     u16 vector)
+				     u16 vector, bool alt)
 {
 	struct virtio_device *vdev = &vp->vtr.vdev;
 	struct virtqueue *vq;
@@ -565,10 +596,11 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 		return ERR_PTR(-EINVAL);
 	}
 
-	vq = vtr_create_vq(&vp->vtr, index, num, SMP_CACHE_BYTES,
-			   !virtio_has_feature(vdev, VIRTIO_F_ORDER_PLATFORM),
-			   qi->ctx, vp_notify, qi->callback, qi->name,
-			   &vp->pdev->dev);
+	vq = vtr_create_vq_ring(&vp->vtr, alt, index, num, SMP_CACHE_BYTES,
+				!virtio_has_feature(vdev,
+						    VIRTIO_F_ORDER_PLATFORM),
+				qi->ctx, vp_notify, qi->callback, qi->name,
+				&vp->pdev->dev);
 	if (IS_ERR(vq)) {
 		dev_err(&vdev->dev, "queue %u (%s): ring of %u: %pe\n", index,
 			qi->name, num, vq);
@@ -593,6 +625,35 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 	return vq;
 }
 
+static void vp_admin_done(struct virtqueue *vq)
+{
+	va_admin_done(&to_vp(vq->vdev)->admin);
+}
+
+/*
+ * 2.13, 4.1.4.3: the first admin queue, on the alt ring whatever ring the
+ * driver's queues use; LIST_QUERY/LIST_USE follow at DRIVER_OK. A device
+ * whose admin queue cannot be had keeps working without it.
+ */
+static void vp_setup_admin_vq(struct vp_alt_device *vp, u16 vector)
+{
+	static const struct va_vq_info qi = {
+		.name = "admin",
+		.callback = vp_admin_done,
+	};
+	struct virtqueue *vq;
+
+	vq = vp_setup_vq(vp, vp->admin_index, &qi, vector, true);
+	if (IS_ERR(vq)) {
+		dev_err(&vp->vtr.vdev.dev,
+			"admin queue %u: %pe; continuing without it\n",
+			vp->admin_index, vq);
+		return;
+	}
+	to_vtr_vq(vq)->internal = true;
+	va_admin_attach(&vp->admin, vq, vp->admin_num);
+}
+
 static int vp_find_vqs_mode(struct vp_alt_device *vp, enum vp_irq_mode mode,
 			    unsigned int nvqs, struct virtqueue *vqs[],
 			    struct va_vq_info vqs_info[])
@@ -605,7 +666,7 @@ static int vp_find_vqs_mode(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	for (i = 0; i < nvqs; i++)
 		if (vqs_info[i].name && vqs_info[i].callback)
 			ncallbacks++;
-	err = vp_setup_irqs(vp, mode, ncallbacks);
+	err = vp_setup_irqs(vp, mode, ncallbacks + !!vp->admin_num);
 	if (err)
 		goto fail;
 
@@ -621,12 +682,16 @@ static int vp_find_vqs_mode(struct vp_alt_device *vp, enum vp_irq_mode mode,
 			v = next_vector++;
 		else if (qi->callback && mode == VP_IRQ_MSIX_SHARED)
 			v = 1;
-		vqs[i] = vp_setup_vq(vp, index++, qi, v);
+		vqs[i] = vp_setup_vq(vp, index++, qi, v, vp->vtr.alt);
 		if (IS_ERR(vqs[i])) {
 			err = PTR_ERR(vqs[i]);
 			goto fail;
 		}
 	}
+	if (vp->admin_num)
+		vp_setup_admin_vq(vp, mode == VP_IRQ_MSIX_PER_VQ ? next_vector :
+				  mode == VP_IRQ_MSIX_SHARED ? 1 :
+				  VIRTIO_MSI_NO_VECTOR);
 
 	/*
 	 * 4.1.5.1.3: enable the queues last; from here on the device may use
@@ -658,6 +723,13 @@ static int vp_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
 	enum vp_irq_mode mode = VP_IRQ_MSIX_PER_VQ;
 	int err;
 
+	vp->admin_num = 0;
+	if (virtio_has_feature(vdev, VIRTIO_F_ADMIN_VQ) &&
+	    va_admin_read_range(&vdev->dev, &vp->common->cfg.num_queues,
+				&vp->common->admin_queue_index,
+				&vp->common->admin_queue_num,
+				&vp->admin_index, &vp->admin_num))
+		vp->admin_num = 0;
 	if (forced != VP_IRQ_NONE) {
 		mode = forced;
 		if (mode != VP_IRQ_INTX && !vp->pdev->msix_cap) {
@@ -895,6 +967,7 @@ static int vp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	vp->pdev = pdev;
 	vp->irq_mode = VP_IRQ_NONE;
+	va_admin_init(&vp->admin, &vp->vtr.vdev.dev, VP_ADMIN_TIMEOUT_MS);
 	vtr_init(&vp->vtr, "pci");
 	vp->vtr.show = vp_show;
 	vp->vtr.vdev.dev.parent = &pdev->dev;
@@ -930,6 +1003,9 @@ static int vp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		put_device(&vp->vtr.vdev.dev);
 		return err;
 	}
+	if ((vp_get_features(&vp->vtr.vdev) & BIT_ULL(VIRTIO_F_ADMIN_VQ)) &&
+	    !IS_ERR_OR_NULL(vp->vtr.debugfs))
+		va_admin_debugfs(&vp->admin, vp->vtr.debugfs);
 	dev_info(&pdev->dev, "virtio device %u as %s\n", vp->vtr.vdev.id.device,
 		 dev_name(&vp->vtr.vdev.dev));
 	return 0;

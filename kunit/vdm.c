@@ -177,6 +177,8 @@ static bool vdm_notify(struct virtqueue *vq)
 				   cpu_to_virtio16(m->vdev,
 						   VRING_USED_F_NO_NOTIFY));
 	}
+	if (m->notified)
+		m->notified(m);
 	return true;
 }
 
@@ -310,6 +312,7 @@ struct vdm_walk {
 	struct vdm_buf *b;
 	unsigned int elems;
 	bool writing;
+	struct vdm_elem el[VDM_SERVE_ELEMS];	/* for vdm.serve */
 };
 
 /* One element of a buffer: read the tag, or write the pattern. */
@@ -323,6 +326,14 @@ static bool vdm_elem(struct vdm *m, struct vdm_walk *w, u64 addr, u32 len,
 		return false;
 	}
 	p = phys_to_virt(addr);
+	if (m->serve) {
+		if (w->elems >= VDM_SERVE_ELEMS) {
+			vdm_violation(m, "more than %u elements for a serving device",
+				      VDM_SERVE_ELEMS);
+			return false;
+		}
+		w->el[w->elems] = (struct vdm_elem){ p, len, write };
+	}
 	if (!w->elems++ && len >= sizeof(u64))
 		memcpy(&w->b->tag, p, sizeof(u64));
 	if (!write) {
@@ -334,9 +345,82 @@ static bool vdm_elem(struct vdm *m, struct vdm_walk *w, u64 addr, u32 len,
 		return true;
 	}
 	w->writing = true;
-	memset(p, vdm_pattern(w->b->tag), len);
+	if (!m->serve)
+		memset(p, vdm_pattern(w->b->tag), len);
 	w->b->in_len += len;
 	return true;
+}
+
+/**
+ * vdm_read() - read device-readable bytes of a buffer, as a device does
+ * @e: the buffer's elements
+ * @n: how many
+ * @off: offset in the device-readable bytes (the readable elements one
+ *	after the other)
+ * @buf: where to copy
+ * @len: bytes wanted
+ *
+ * Bytes beyond the readable part read as zero (2.13.1: a device acts as if
+ * data outside the device-readable buffers were zero).
+ *
+ * Return: the bytes that were in the buffer.
+ */
+size_t vdm_read(const struct vdm_elem *e, unsigned int n, size_t off,
+		void *buf, size_t len)
+{
+	size_t got = 0, pos = 0;
+	unsigned int i;
+
+	memset(buf, 0, len);
+	for (i = 0; i < n && got < len; i++) {
+		size_t a, k;
+
+		if (e[i].write)
+			continue;
+		if (off + got < pos + e[i].len) {
+			a = off + got - pos;
+			k = min_t(size_t, e[i].len - a, len - got);
+			memcpy(buf + got, e[i].p + a, k);
+			got += k;
+		}
+		pos += e[i].len;
+	}
+	return got;
+}
+
+/**
+ * vdm_write() - write device-writable bytes of a buffer, as a device does
+ * @e: the buffer's elements
+ * @n: how many
+ * @off: offset in the device-writable bytes
+ * @buf: what to write
+ * @len: bytes
+ *
+ * What does not fit is dropped (2.13.1: data outside the device-writable
+ * buffers is discarded).
+ *
+ * Return: the bytes written.
+ */
+size_t vdm_write(const struct vdm_elem *e, unsigned int n, size_t off,
+		 const void *buf, size_t len)
+{
+	size_t put = 0, pos = 0;
+	unsigned int i;
+
+	for (i = 0; i < n && put < len; i++) {
+		size_t a, k;
+
+		if (!e[i].write)
+			continue;
+		if (off + put < pos + e[i].len) {
+			a = off + put - pos;
+			k = min_t(size_t, e[i].len - a, len - put);
+			memcpy(e[i].p + a, buf + put, k);
+			put += k;
+		}
+		pos += e[i].len;
+	}
+	return put;
 }
 
 /* The used length a buffer will get, chosen when it is taken. */
@@ -353,6 +437,15 @@ static void vdm_choose_len(struct vdm *m, struct vdm_buf *b)
 		b->len = 0;
 		break;
 	}
+}
+
+/* A serving device answers the buffer; otherwise the script's length. */
+static void vdm_answer(struct vdm *m, struct vdm_walk *w)
+{
+	if (m->serve)
+		w->b->len = m->serve(m, w->el, w->elems);
+	else
+		vdm_choose_len(m, w->b);
 }
 
 /* 2.7.5.3: an indirect table of the split layout. */
@@ -481,7 +574,7 @@ static bool vdm_split_take_one(struct vdm *m)
 	}
 	b->id = head;
 	b->ndescs = n;
-	vdm_choose_len(m, b);
+	vdm_answer(m, &w);
 	m->last_avail++;
 	if (!(m->last_avail % m->num))
 		m->c.avail_wraps++;
@@ -597,7 +690,7 @@ static bool vdm_packed_take_one(struct vdm *m)
 	/* 2.8.13: the buffer id is in the last descriptor of the list. */
 	b->id = id;
 	b->ndescs = n;
-	vdm_choose_len(m, b);
+	vdm_answer(m, &w);
 	m->avail_pos = pos;
 	m->avail_wrap = wrap;
 	m->c.avail_wraps += wraps;

@@ -103,6 +103,21 @@ struct vdm_counts {
 	u64 violations;		/* driver broke a MUST of the spec */
 };
 
+/* Elements of a buffer a serving device (vdm.serve) sees, at most this many. */
+#define VDM_SERVE_ELEMS	8
+
+/**
+ * struct vdm_elem - one element of a buffer, as the device reads it
+ * @p: its memory (the device's view of the DMA address)
+ * @len: bytes
+ * @write: device-writable
+ */
+struct vdm_elem {
+	void *p;
+	u32 len;
+	bool write;
+};
+
 struct vdm {
 	struct kunit *test;
 	struct virtio_device *vdev;
@@ -150,6 +165,17 @@ struct vdm {
 	void (*callback)(struct vdm *m);
 	void *priv;
 
+	/*
+	 * A device function: when set, the model writes no pattern; it hands
+	 * each buffer it takes to @serve, which reads the device-readable
+	 * elements, writes the device-writable ones and returns the used
+	 * length to report. @notified runs at the end of every available
+	 * buffer notification (in the driver's context: it must not call
+	 * back into the driver; a test typically schedules the device's work).
+	 */
+	u32 (*serve)(struct vdm *m, const struct vdm_elem *e, unsigned int n);
+	void (*notified)(struct vdm *m);
+
 	struct vdm_counts c;
 };
 
@@ -165,6 +191,10 @@ void vdm_misbehave(struct vdm *m, enum vdm_hostile h);
 u64 vdm_stat(struct vdm *m, enum vra_stat s);
 u64 vdm_broken(struct vdm *m, enum vra_broken b);
 u8 vdm_pattern(u64 tag);
+size_t vdm_read(const struct vdm_elem *e, unsigned int n, size_t off,
+		void *buf, size_t len);
+size_t vdm_write(const struct vdm_elem *e, unsigned int n, size_t off,
+		 const void *buf, size_t len);
 
 static inline unsigned int vdm_pending(const struct vdm *m)
 {
