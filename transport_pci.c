@@ -5,7 +5,11 @@
  * Virtio 1.3, 4.1 "Virtio Over PCI Bus". Capabilities (4.1.4) locate the
  * common, notification, ISR and device configuration structures; queues get
  * one MSI-X vector each plus one for configuration changes, or share INTx
- * when MSI-X cannot be had.
+ * when MSI-X cannot be had. Devices without the capabilities (transitional
+ * devices with the modern interface off, or any transitional device with
+ * pci_legacy=1) are driven through the legacy 0.9.5 registers in I/O BAR0
+ * (4.1.4.8 "Legacy Interfaces"); the code differs only where the registers
+ * do (the vpl_ functions and the vp->legacy branches).
  *
  * The driver binds virtio PCI devices nobody drives. It has no module device
  * table, so it is never autoloaded and never races the in-tree virtio-pci;
@@ -80,6 +84,11 @@ module_param_cb(pci_irq, &vp_irq_param_ops, NULL, 0644);
 MODULE_PARM_DESC(pci_irq,
 		 "virtio-alt-pci interrupts: auto (default: MSI-X per queue, else one MSI-X vector for all queues, else INTx), or force msix-per-vq, msix-shared or intx (no fallback). Read when a driver sets up its queues.");
 
+static bool vp_legacy_param;
+module_param_named(pci_legacy, vp_legacy_param, bool, 0444);
+MODULE_PARM_DESC(pci_legacy,
+		 "virtio-alt-pci: drive transitional devices (PCI device id 0x1000-0x103f) through the legacy 0.9.5 interface even when they offer the modern one (default N: modern when offered, legacy only when it is all the device has)");
+
 /*
  * 4.1.4.3: the common configuration structure as virtio 1.3 has it; the
  * fields after the 1.0 ones exist only if the capability is long enough.
@@ -95,6 +104,8 @@ struct vp_common_cfg {
 struct vp_alt_device {
 	struct vtr_device vtr;
 	struct pci_dev *pdev;
+	bool legacy;			/* the 0.9.5 interface, in BAR0 */
+	void __iomem *ioaddr;		/* legacy: BAR0 */
 
 	struct vp_common_cfg __iomem *common;
 	size_t common_len;
@@ -121,6 +132,35 @@ struct vp_alt_device {
 };
 
 #define to_vp(_vdev) container_of(to_vtr(_vdev), struct vp_alt_device, vtr)
+
+/* Select queue @index for the per-queue registers. */
+static void vp_select(struct vp_alt_device *vp, u16 index)
+{
+	if (vp->legacy)
+		iowrite16(index, vp->ioaddr + VIRTIO_PCI_QUEUE_SEL);
+	else
+		iowrite16(index, &vp->common->cfg.queue_select);
+}
+
+/* Give the configuration change vector; return what the device kept. */
+static u16 vp_config_vector(struct vp_alt_device *vp, u16 vector)
+{
+	void __iomem *r = vp->legacy ? vp->ioaddr + VIRTIO_MSI_CONFIG_VECTOR :
+				       (void __iomem *)&vp->common->cfg.msix_config;
+
+	iowrite16(vector, r);
+	return ioread16(r);
+}
+
+/* The selected queue's vector; return what the device kept. */
+static u16 vp_queue_vector(struct vp_alt_device *vp, u16 vector)
+{
+	void __iomem *r = vp->legacy ? vp->ioaddr + VIRTIO_MSI_QUEUE_VECTOR :
+				       (void __iomem *)&vp->common->cfg.queue_msix_vector;
+
+	iowrite16(vector, r);
+	return ioread16(r);
+}
 
 static void vp_iowrite64(u64 val, __le32 __iomem *lo, __le32 __iomem *hi)
 {
@@ -430,9 +470,7 @@ static void vp_free_irqs(struct vp_alt_device *vp)
 	if (vp->irq_mode == VP_IRQ_INTX)
 		free_irq(vp->pdev->irq, vp);
 	if (vp->nvectors) {
-		iowrite16(VIRTIO_MSI_NO_VECTOR, &vp->common->cfg.msix_config);
-		/* Flush the write out to the device. */
-		ioread16(&vp->common->cfg.msix_config);
+		vp_config_vector(vp, VIRTIO_MSI_NO_VECTOR);
 		pci_free_irq_vectors(vp->pdev);
 	}
 	/* debugfs reads these under the lock (vp_show()). */
@@ -453,13 +491,12 @@ static void vp_del_vqs(struct virtio_device *vdev)
 
 	va_admin_detach(&vp->admin);
 	list_for_each_entry_safe(info, tmp, &vp->vtr.vqs, node) {
-		if (vp->nvectors) {
-			iowrite16(info->vq->index, &vp->common->cfg.queue_select);
-			iowrite16(VIRTIO_MSI_NO_VECTOR,
-				  &vp->common->cfg.queue_msix_vector);
-			/* Flush the write out to the device. */
-			ioread16(&vp->common->cfg.queue_msix_vector);
-		}
+		vp_select(vp, info->vq->index);
+		if (vp->nvectors)
+			vp_queue_vector(vp, VIRTIO_MSI_NO_VECTOR);
+		/* Legacy: a zero page number takes the ring away (4.1.4.8). */
+		if (vp->legacy)
+			iowrite32(0, vp->ioaddr + VIRTIO_PCI_QUEUE_PFN);
 		if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ &&
 		    info->vector != VIRTIO_MSI_NO_VECTOR) {
 			free_irq(pci_irq_vector(vp->pdev, info->vector), info);
@@ -526,8 +563,7 @@ static int vp_setup_irqs(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	err = vp_request_vector(vp, 0, vp_config_interrupt, vp, "config");
 	if (err)
 		return err;
-	iowrite16(0, &vp->common->cfg.msix_config);
-	if (ioread16(&vp->common->cfg.msix_config) != 0) {
+	if (vp_config_vector(vp, 0) != 0) {
 		dev_err(&vp->vtr.vdev.dev,
 			"device refused MSI-X vector 0 for configuration changes\n");
 		return -EBUSY;
@@ -546,26 +582,116 @@ static int vp_activate_vq(struct vp_alt_device *vp, struct virtqueue *vq)
 {
 	struct vp_common_cfg __iomem *c = vp->common;
 	u16 vector = to_vtr_vq(vq)->vector;
+	dma_addr_t ring = vaq_desc_addr(vq);
 
-	iowrite16(vq->index, &c->cfg.queue_select);
+	vp_select(vp, vq->index);
+	if (vp->legacy) {
+		/*
+		 * 4.1.4.8: one page number for the whole ring, laid out with
+		 * 4096-byte alignment; 32 bits of it, so below 2^44 bytes.
+		 */
+		if ((u64)ring >> VIRTIO_PCI_QUEUE_ADDR_SHIFT > U32_MAX) {
+			dev_err(&vp->vtr.vdev.dev,
+				"queue %u: ring at %pad is beyond what a legacy device can address (2^44 bytes)\n",
+				vq->index, &ring);
+			return -E2BIG;
+		}
+		iowrite32((u64)ring >> VIRTIO_PCI_QUEUE_ADDR_SHIFT,
+			  vp->ioaddr + VIRTIO_PCI_QUEUE_PFN);
+		goto vector;
+	}
 	/* The ring may be smaller than the device's maximum. */
 	iowrite16(vaq_vring_size(vq), &c->cfg.queue_size);
-	vp_iowrite64(vaq_desc_addr(vq), &c->cfg.queue_desc_lo,
+	vp_iowrite64(ring, &c->cfg.queue_desc_lo,
 		     &c->cfg.queue_desc_hi);
 	vp_iowrite64(vaq_avail_addr(vq), &c->cfg.queue_avail_lo,
 		     &c->cfg.queue_avail_hi);
 	vp_iowrite64(vaq_used_addr(vq), &c->cfg.queue_used_lo,
 		     &c->cfg.queue_used_hi);
+vector:
 	if (vector == VIRTIO_MSI_NO_VECTOR)
 		return 0;
-	iowrite16(vector, &c->cfg.queue_msix_vector);
-	if (ioread16(&c->cfg.queue_msix_vector) != vector) {
+	if (vp_queue_vector(vp, vector) != vector) {
 		dev_err(&vp->vtr.vdev.dev,
 			"device refused MSI-X vector %u for queue %u\n",
 			vector, vq->index);
 		return -EBUSY;
 	}
 	return 0;
+}
+
+/* Give the device the ring of a new queue, and its interrupt. */
+static struct virtqueue *vp_start_vq(struct vp_alt_device *vp,
+				     struct virtqueue *vq,
+				     const struct va_vq_info *qi,
+				     void __iomem *notify_addr, u16 vector)
+{
+	struct vtr_vq *info = to_vtr_vq(vq);
+	int err;
+
+	info->notify_addr = notify_addr;
+	info->vector = vector;
+	err = vp_activate_vq(vp, vq);
+	if (err) {
+		vtr_del_vq(&vp->vtr, vq);
+		return ERR_PTR(err);
+	}
+	if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ && qi->callback) {
+		err = vp_request_vector(vp, vector, vtr_vq_interrupt, info,
+					qi->name);
+		if (err) {
+			vtr_del_vq(&vp->vtr, vq);
+			return ERR_PTR(err);
+		}
+	}
+	return vq;
+}
+
+/*
+ * 4.1.4.8: a legacy queue has the device's size, no notify offset (one
+ * notification register for all) and a ring laid out with 4096-byte
+ * alignment, contiguous.
+ */
+static struct virtqueue *vpl_setup_vq(struct vp_alt_device *vp,
+				      unsigned int index,
+				      const struct va_vq_info *qi,
+				      u16 vector, bool alt)
+{
+	struct virtio_device *vdev = &vp->vtr.vdev;
+	struct virtqueue *vq;
+	u16 num;
+
+	num = ioread16(vp->ioaddr + VIRTIO_PCI_QUEUE_NUM);
+	if (!num || ioread32(vp->ioaddr + VIRTIO_PCI_QUEUE_PFN)) {
+		dev_err(&vdev->dev, "legacy queue %u (%s) is %s\n", index,
+			qi->name, num ? "already active" : "not available");
+		return ERR_PTR(-ENOENT);
+	}
+	if (!is_power_of_2(num)) {
+		dev_err(&vdev->dev,
+			"legacy queue %u (%s): size %u is not a power of two\n",
+			index, qi->name, num);
+		return ERR_PTR(-EINVAL);
+	}
+	vq = vtr_create_vq_ring(&vp->vtr, alt, index, num,
+				VIRTIO_PCI_VRING_ALIGN, true, qi->ctx,
+				vp_notify, qi->callback, qi->name,
+				&vp->pdev->dev);
+	if (IS_ERR(vq)) {
+		dev_err(&vdev->dev, "legacy queue %u (%s): ring of %u: %pe\n",
+			index, qi->name, num, vq);
+		return vq;
+	}
+	/* The size is the device's: a ring made smaller will not do. */
+	if (vaq_vring_size(vq) != num) {
+		dev_err(&vdev->dev,
+			"legacy queue %u (%s) needs %u entries; memory for only %u\n",
+			index, qi->name, num, vaq_vring_size(vq));
+		vtr_del_vq(&vp->vtr, vq);
+		return ERR_PTR(-ENOMEM);
+	}
+	return vp_start_vq(vp, vq, qi,
+			   vp->ioaddr + VIRTIO_PCI_QUEUE_NOTIFY, vector);
 }
 
 static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
@@ -575,11 +701,12 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 {
 	struct virtio_device *vdev = &vp->vtr.vdev;
 	struct virtqueue *vq;
-	struct vtr_vq *info;
-	u16 num, off;
+		u16 num, off;
 	u64 offset;
 
-	iowrite16(index, &vp->common->cfg.queue_select);
+	vp_select(vp, index);
+	if (vp->legacy)
+		return vpl_setup_vq(vp, index, qi, vector, alt);
 	num = ioread16(&vp->common->cfg.queue_size);
 	if (!num || ioread16(&vp->common->cfg.queue_enable)) {
 		dev_err(&vdev->dev, "queue %u (%s) is %s\n", index, qi->name,
@@ -606,23 +733,7 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 			qi->name, num, vq);
 		return vq;
 	}
-	info = to_vtr_vq(vq);
-	info->notify_addr = vp->notify_base + offset;
-	info->vector = vector;
-	if (vp_activate_vq(vp, vq)) {
-		vtr_del_vq(&vp->vtr, vq);
-		return ERR_PTR(-EBUSY);
-	}
-	if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ && qi->callback) {
-		int err = vp_request_vector(vp, vector, vtr_vq_interrupt, info,
-					    qi->name);
-
-		if (err) {
-			vtr_del_vq(&vp->vtr, vq);
-			return ERR_PTR(err);
-		}
-	}
-	return vq;
+	return vp_start_vq(vp, vq, qi, vp->notify_base + offset, vector);
 }
 
 static void vp_admin_done(struct virtqueue *vq)
@@ -697,6 +808,8 @@ static int vp_find_vqs_mode(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	 * 4.1.5.1.3: enable the queues last; from here on the device may use
 	 * them, and only a reset takes that back.
 	 */
+	if (vp->legacy)
+		return 0;	/* the page number enabled each legacy queue */
 	list_for_each_entry(info, &vp->vtr.vqs, node) {
 		iowrite16(info->vq->index, &vp->common->cfg.queue_select);
 		iowrite16(1, &vp->common->cfg.queue_enable);
@@ -851,6 +964,7 @@ static void vp_show(struct vtr_device *vd, struct seq_file *s)
 	u64 n;
 
 	seq_printf(s, "pci %s\n", pci_name(vp->pdev));
+	seq_printf(s, "interface %s\n", vp->legacy ? "legacy" : "modern");
 	spin_lock_irqsave(&vd->lock, flags);
 	seq_printf(s, "interrupts %s\n", vp_irq_mode_names[vp->irq_mode]);
 	seq_printf(s, "vectors %u\n", vp->nvectors);
@@ -872,6 +986,8 @@ static void vp_show(struct vtr_device *vd, struct seq_file *s)
 			   vp->vector_names[v] : "-", n);
 	}
 	spin_unlock_irqrestore(&vd->lock, flags);
+	if (vp->legacy)
+		return;
 	seq_printf(s, "notify_off_multiplier %u\n", vp->notify_off_multiplier);
 	seq_printf(s, "device_cfg_len %zu\n", vp->device_len);
 }
@@ -893,6 +1009,107 @@ static const struct virtio_config_ops vp_config_ops = {
 	.bus_name		= vp_bus_name,
 };
 
+/*
+ * 4.1.4.8: the legacy registers. Device configuration follows them, 4
+ * bytes further while MSI-X is enabled, in the guest's byte order (the
+ * virtio core converts); read and written a byte at a time.
+ */
+static void __iomem *vpl_config(struct vp_alt_device *vp, unsigned int offset,
+				unsigned int len)
+{
+	unsigned int start = VIRTIO_PCI_CONFIG_OFF(vp->pdev->msix_enabled);
+	u64 bar = pci_resource_len(vp->pdev, 0);
+
+	if ((u64)start + offset + len > bar) {
+		dev_err_ratelimited(&vp->vtr.vdev.dev,
+				    "legacy config access of %u bytes at %u beyond the %llu-byte BAR0\n",
+				    len, offset, bar);
+		return NULL;
+	}
+	return vp->ioaddr + start + offset;
+}
+
+static void vpl_get(struct virtio_device *vdev, unsigned int offset,
+		    void *buf, unsigned int len)
+{
+	void __iomem *p = vpl_config(to_vp(vdev), offset, len);
+	u8 *b = buf;
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		b[i] = p ? ioread8(p + i) : 0;
+}
+
+static void vpl_set(struct virtio_device *vdev, unsigned int offset,
+		    const void *buf, unsigned int len)
+{
+	void __iomem *p = vpl_config(to_vp(vdev), offset, len);
+	const u8 *b = buf;
+	unsigned int i;
+
+	for (i = 0; p && i < len; i++)
+		iowrite8(b[i], p + i);
+}
+
+static u8 vpl_get_status(struct virtio_device *vdev)
+{
+	return ioread8(to_vp(vdev)->ioaddr + VIRTIO_PCI_STATUS);
+}
+
+static void vpl_set_status(struct virtio_device *vdev, u8 status)
+{
+	iowrite8(status, to_vp(vdev)->ioaddr + VIRTIO_PCI_STATUS);
+}
+
+/* As vp_reset(): 0 to the status, then wait until it reads 0. */
+static void vpl_reset(struct virtio_device *vdev)
+{
+	struct vp_alt_device *vp = to_vp(vdev);
+	unsigned long deadline = jiffies + msecs_to_jiffies(VP_RESET_TIMEOUT_MS);
+
+	iowrite8(0, vp->ioaddr + VIRTIO_PCI_STATUS);
+	while (ioread8(vp->ioaddr + VIRTIO_PCI_STATUS)) {
+		if (time_after(jiffies, deadline)) {
+			dev_err(&vdev->dev,
+				"legacy device did not complete reset within %u ms\n",
+				VP_RESET_TIMEOUT_MS);
+			break;
+		}
+		usleep_range(1000, 2000);
+	}
+	vp_synchronize_vectors(vp);
+}
+
+/* Legacy devices have 32 feature bits. */
+static u64 vpl_get_features(struct virtio_device *vdev)
+{
+	return ioread32(to_vp(vdev)->ioaddr + VIRTIO_PCI_HOST_FEATURES);
+}
+
+static int vpl_finalize_features(struct virtio_device *vdev)
+{
+	struct vp_alt_device *vp = to_vp(vdev);
+
+	vtr_finalize_ring(&vp->vtr);
+	iowrite32(lower_32_bits(vdev->features),
+		  vp->ioaddr + VIRTIO_PCI_GUEST_FEATURES);
+	return 0;
+}
+
+static const struct virtio_config_ops vpl_config_ops = {
+	.get			= vpl_get,
+	.set			= vpl_set,
+	.get_status		= vpl_get_status,
+	.set_status		= vpl_set_status,
+	.reset			= vpl_reset,
+	.find_vqs		= vp_find_vqs,
+	.del_vqs		= vp_del_vqs,
+	.synchronize_cbs	= vp_synchronize_cbs,
+	.get_features		= vpl_get_features,
+	.finalize_features	= vpl_finalize_features,
+	.bus_name		= vp_bus_name,
+};
+
 static void vp_release(struct device *dev)
 {
 	struct virtio_device *vdev = dev_to_virtio(dev);
@@ -902,6 +1119,10 @@ static void vp_release(struct device *dev)
 
 static void vp_unmap(struct vp_alt_device *vp)
 {
+	if (vp->legacy) {
+		pci_iounmap(vp->pdev, vp->ioaddr);
+		return;
+	}
 	if (vp->device)
 		pci_iounmap(vp->pdev, vp->device);
 	if (vp->notify_base)
@@ -912,9 +1133,45 @@ static void vp_unmap(struct vp_alt_device *vp)
 		pci_iounmap(vp->pdev, vp->common);
 }
 
+/* 4.1.4.8: the legacy registers are BAR0, an I/O port range. */
+static int vpl_map(struct vp_alt_device *vp)
+{
+	struct pci_dev *pdev = vp->pdev;
+	int err;
+
+	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_IO) ||
+	    pci_resource_len(pdev, 0) < VIRTIO_PCI_CONFIG_OFF(false)) {
+		dev_err(&pdev->dev,
+			"legacy interface: BAR0 is not an I/O range of at least %u bytes\n",
+			VIRTIO_PCI_CONFIG_OFF(false));
+		return -ENODEV;
+	}
+	/* The ring's page number is 32 bits: rings below 2^44 bytes. */
+	err = dma_set_coherent_mask(&pdev->dev,
+				    DMA_BIT_MASK(32 + VIRTIO_PCI_QUEUE_ADDR_SHIFT));
+	if (err) {
+		dev_err(&pdev->dev, "legacy interface: no usable DMA mask\n");
+		return err;
+	}
+	vp->bars = BIT(0);
+	err = pci_request_selected_regions(pdev, vp->bars, "virtio-alt-pci");
+	if (err)
+		return err;
+	vp->ioaddr = pci_iomap(pdev, 0, 0);
+	if (!vp->ioaddr) {
+		pci_release_selected_regions(pdev, vp->bars);
+		return -ENOMEM;
+	}
+	vp->legacy = true;
+	vp->isr = vp->ioaddr + VIRTIO_PCI_ISR;
+	vp->vtr.vdev.config = &vpl_config_ops;
+	return 0;
+}
+
 static int vp_map(struct vp_alt_device *vp)
 {
 	struct pci_dev *pdev = vp->pdev;
+	bool transitional = pdev->device < 0x1040;
 	int common, isr, notify, device;
 	int err;
 
@@ -922,10 +1179,12 @@ static int vp_map(struct vp_alt_device *vp)
 	isr = vp_find_cap(pdev, VIRTIO_PCI_CAP_ISR_CFG, &vp->bars);
 	notify = vp_find_cap(pdev, VIRTIO_PCI_CAP_NOTIFY_CFG, &vp->bars);
 	device = vp_find_cap(pdev, VIRTIO_PCI_CAP_DEVICE_CFG, &vp->bars);
-	if (!common || !isr || !notify) {
+	if (!common || !isr || !notify || (vp_legacy_param && transitional)) {
+		if (transitional)
+			return vpl_map(vp);
 		dev_err(&pdev->dev,
-			"no modern virtio capabilities (common %d, isr %d, notify %d); legacy-only devices are not supported\n",
-			common, isr, notify);
+			"no modern virtio capabilities (common %d, isr %d, notify %d), and a device id 0x%04x without the legacy interface\n",
+			common, isr, notify, pdev->device);
 		return -ENODEV;
 	}
 	err = pci_request_selected_regions(pdev, vp->bars, "virtio-alt-pci");
@@ -1003,11 +1262,13 @@ static int vp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		put_device(&vp->vtr.vdev.dev);
 		return err;
 	}
-	if ((vp_get_features(&vp->vtr.vdev) & BIT_ULL(VIRTIO_F_ADMIN_VQ)) &&
+	if (!vp->legacy &&
+	    (vp_get_features(&vp->vtr.vdev) & BIT_ULL(VIRTIO_F_ADMIN_VQ)) &&
 	    !IS_ERR_OR_NULL(vp->vtr.debugfs))
 		va_admin_debugfs(&vp->admin, vp->vtr.debugfs);
-	dev_info(&pdev->dev, "virtio device %u as %s\n", vp->vtr.vdev.id.device,
-		 dev_name(&vp->vtr.vdev.dev));
+	dev_info(&pdev->dev, "virtio device %u as %s, %s interface\n",
+		 vp->vtr.vdev.id.device, dev_name(&vp->vtr.vdev.dev),
+		 vp->legacy ? "legacy" : "modern");
 	return 0;
 
 disable:

@@ -189,6 +189,10 @@ vm pci_irq --timeout 600 --host tests/host/pci_irq.sh \
 vm pci_pm --timeout 600 --host tests/host/pci_pm.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=on,page-per-vq=on"
+# The legacy interface: a legacy-only balloon, a transitional rng.
+vm pci_legacy --timeout 600 --host tests/host/pci_legacy.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-modern=on" \
+	--qemu-arg "-device virtio-rng-pci,disable-legacy=off,disable-modern=off"
 vm pci_bind --timeout 300 --guest-lib scripts/va-bind \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
