@@ -7,6 +7,7 @@
 #ifndef _VIRTIO_ALT_COMPAT_H
 #define _VIRTIO_ALT_COMPAT_H
 
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
 
@@ -99,6 +100,22 @@ static inline int va_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 	return virtio_find_vqs(vdev, nvqs, vqs, callbacks, names, NULL);
 }
 #endif
+
+/*
+ * struct platform_driver's remove returned int until 6.11, with a void
+ * remove_new beside it (from 6.3, and in Debian's 6.1); since 6.11 remove
+ * returns void and remove_new is on its way out. Kbuild defines
+ * VA_HAVE_VOID_PLATFORM_REMOVE from the header.
+ */
+static inline void va_platform_set_remove(struct platform_driver *drv,
+					  void (*remove)(struct platform_device *))
+{
+#ifdef VA_HAVE_VOID_PLATFORM_REMOVE
+	drv->remove = remove;
+#else
+	drv->remove_new = remove;
+#endif
+}
 
 /* Feature bits newer than some of the headers we build against (6.1). */
 #ifndef VIRTIO_F_NOTIFICATION_DATA
