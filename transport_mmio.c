@@ -741,9 +741,11 @@ free:
 static void vm_remove(struct platform_device *pdev)
 {
 	struct vm_alt_device *vm = platform_get_drvdata(pdev);
+	/* Keep @vm until vtr_unregister() is done with it. */
+	struct device *dev = get_device(&vm->vtr.vdev.dev);
 
 	vtr_unregister(&vm->vtr);
-	put_device(&vm->vtr.vdev.dev);
+	put_device(dev);
 }
 
 /* Matched only when bound by hand or nobody else drives the device. */
@@ -827,6 +829,18 @@ static int vm_parse_device(char *tok, struct vm_cmdline_dev *d,
 	return 0;
 }
 
+/* Does @d's window overlap one of the first @n entries? */
+static bool vm_cmdline_overlaps(const struct vm_cmdline_dev *d, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (d->base <= vm_cmdline[i].base + vm_cmdline[i].size - 1 &&
+		    vm_cmdline[i].base <= d->base + d->size - 1)
+			return true;
+	return false;
+}
+
 static int vm_devices_set(const char *val, const struct kernel_param *kp)
 {
 	char *buf, *rest, *tok, *copy;
@@ -851,6 +865,10 @@ static int vm_devices_set(const char *val, const struct kernel_param *kp)
 		err = *tok ? vm_parse_device(tok, &d, &what) : -EINVAL;
 		if (!err && n == VM_CMDLINE_MAX) {
 			what = "entry (more than " __stringify(VM_CMDLINE_MAX) " devices)";
+			err = -EINVAL;
+		}
+		if (!err && vm_cmdline_overlaps(&d, n)) {
+			what = "<size>@<baseaddr> (overlaps an earlier entry)";
 			err = -EINVAL;
 		}
 		if (err)
