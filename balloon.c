@@ -53,6 +53,7 @@ struct va_balloon {
 	wait_queue_head_t acked;
 	unsigned int num_pages;		/* in the balloon, 4 KiB units */
 	unsigned int bufs;		/* buffers per request, <= queue sizes */
+	unsigned int recycled;		/* buffers returned by queue resets */
 	unsigned int num_pfns;
 	__virtio32 pfns[VA_BALLOON_BUFS * VA_BALLOON_PFNS_MAX];
 };
@@ -300,6 +301,62 @@ static int va_migratepage(struct balloon_dev_info *b_dev_info,
 }
 #endif
 
+/* Buffers per request: no more than either queue holds. */
+static void va_set_bufs(struct va_balloon *vb)
+{
+	vb->bufs = min3(VA_BALLOON_BUFS,
+			vaq_vring_size(vb->vqs[VA_VQ_INFLATE]),
+			vaq_vring_size(vb->vqs[VA_VQ_DEFLATE]));
+}
+
+static void va_balloon_recycle(struct virtqueue *vq, void *buf)
+{
+	struct va_balloon *vb = vq->vdev->priv;
+
+	vb->recycled++;
+}
+
+static bool va_idle(struct virtqueue *vq)
+{
+	return vq->num_free == vaq_vring_size(vq) && !vaq_is_broken(vq);
+}
+
+/*
+ * The debugfs action queue_reset (struct vtr_driver.reset_vq): no request
+ * is in flight while vb->lock is held, except one the device never
+ * answered (the balloon is dead then). Its buffers come back here; with
+ * both queues empty and sound again, the balloon resumes.
+ */
+static int va_balloon_reset_vq(struct virtio_device *vdev,
+			       struct virtqueue *vq, unsigned int num)
+{
+	struct va_balloon *vb = vdev->priv;
+	unsigned int recycled;
+	bool revived = false;
+	int err;
+
+	mutex_lock(&vb->lock);
+	vb->recycled = 0;
+	err = vaq_reset(vq, num, va_balloon_recycle);
+	recycled = vb->recycled;
+	va_set_bufs(vb);
+	if (vb->dead && va_idle(vb->vqs[VA_VQ_INFLATE]) &&
+	    va_idle(vb->vqs[VA_VQ_DEFLATE])) {
+		vb->dead = false;
+		revived = true;
+	}
+	mutex_unlock(&vb->lock);
+	if (err)
+		return err;
+	dev_info(&vdev->dev,
+		 "%s queue reset: %u entries, %u buffers returned%s\n",
+		 vq->name, vaq_vring_size(vq), recycled,
+		 revived ? "; the balloon works again" : "");
+	if (revived)
+		va_balloon_changed(vdev);
+	return 0;
+}
+
 static int va_balloon_probe(struct virtio_device *vdev)
 {
 	struct va_vq_info info[VA_VQ_MAX] = {
@@ -335,9 +392,7 @@ static int va_balloon_probe(struct virtio_device *vdev)
 		dev_err(&vdev->dev, "finding queues: %d\n", err);
 		goto free;
 	}
-	vb->bufs = min3(VA_BALLOON_BUFS,
-			vaq_vring_size(vb->vqs[VA_VQ_INFLATE]),
-			vaq_vring_size(vb->vqs[VA_VQ_DEFLATE]));
+	va_set_bufs(vb);
 	dev_info(&vdev->dev,
 		 "queues: inflate %u, deflate %u, on the %s ring; %u buffers of %u page numbers per request\n",
 		 vb->vqs[VA_VQ_INFLATE]->index, vb->vqs[VA_VQ_DEFLATE]->index,
@@ -400,15 +455,16 @@ static const struct virtio_device_id va_balloon_ids[] = {
 	{ }
 };
 
-static struct virtio_driver va_balloon_driver = {
-	.driver.name		= "virtio_alt_balloon",
-	.driver.owner		= THIS_MODULE,
-	.feature_table		= va_balloon_features,
-	.feature_table_size	= ARRAY_SIZE(va_balloon_features),
-	.id_table		= va_balloon_ids,
-	.probe			= va_balloon_probe,
-	.remove			= va_balloon_remove,
-	.config_changed		= va_balloon_changed,
+static struct vtr_driver va_balloon_driver = {
+	.driver.driver.name	= "virtio_alt_balloon",
+	.driver.driver.owner	= THIS_MODULE,
+	.driver.feature_table	= va_balloon_features,
+	.driver.feature_table_size = ARRAY_SIZE(va_balloon_features),
+	.driver.id_table	= va_balloon_ids,
+	.driver.probe		= va_balloon_probe,
+	.driver.remove		= va_balloon_remove,
+	.driver.config_changed	= va_balloon_changed,
+	.reset_vq		= va_balloon_reset_vq,
 };
 
 /**
@@ -419,7 +475,7 @@ static struct virtio_driver va_balloon_driver = {
  */
 int va_balloon_init(void)
 {
-	return register_virtio_driver(&va_balloon_driver);
+	return register_virtio_driver(&va_balloon_driver.driver);
 }
 
 /**
@@ -429,5 +485,5 @@ int va_balloon_init(void)
  */
 void va_balloon_exit(void)
 {
-	unregister_virtio_driver(&va_balloon_driver);
+	unregister_virtio_driver(&va_balloon_driver.driver);
 }

@@ -117,9 +117,46 @@ static inline void va_platform_set_remove(struct platform_driver *drv,
 #endif
 }
 
+/*
+ * Resetting one in-tree queue: virtqueue_resize() is in every kernel we
+ * build for; virtqueue_reset() (same size) came in 6.6; both gained a
+ * recycle_done callback in 6.13, backported to some 6.12 stable kernels.
+ */
+static inline int va_virtqueue_resize(struct virtqueue *vq, u32 num,
+				      void (*recycle)(struct virtqueue *vq,
+						      void *buf))
+{
+#ifdef VA_HAVE_RECYCLE_DONE
+	return virtqueue_resize(vq, num, recycle, NULL);
+#else
+	return virtqueue_resize(vq, num, recycle);
+#endif
+}
+
+static inline int va_virtqueue_reset(struct virtqueue *vq,
+				     void (*recycle)(struct virtqueue *vq,
+						     void *buf))
+{
+#if !defined(VA_HAVE_VIRTQUEUE_RESET)
+	dev_err(&vq->vdev->dev,
+		"queue %u: this kernel's ring has no virtqueue_reset(); give a new size to resize instead\n",
+		vq->index);
+	return -EOPNOTSUPP;
+#elif defined(VA_HAVE_RECYCLE_DONE)
+	return virtqueue_reset(vq, recycle, NULL);
+#else
+	return virtqueue_reset(vq, recycle);
+#endif
+}
+
 /* Feature bits newer than some of the headers we build against (6.1). */
 #ifndef VIRTIO_F_NOTIFICATION_DATA
 #define VIRTIO_F_NOTIFICATION_DATA	38
+#endif
+
+/* virtio-mmio QueueReset (virtio 1.2, 4.2.2); not in 6.1's uapi header. */
+#ifndef VIRTIO_MMIO_QUEUE_RESET
+#define VIRTIO_MMIO_QUEUE_RESET		0x0c0
 #endif
 
 #endif /* _VIRTIO_ALT_COMPAT_H */

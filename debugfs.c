@@ -5,8 +5,11 @@
  *   transport   transport name and its details
  *   features    device (offered), driver (accepted) and negotiated bits
  *   status      device status byte, decoded
+ *   queue_reset write "INDEX [SIZE]": reset queue INDEX (VIRTIO_F_RING_RESET)
+ *               and re-enable it with SIZE entries (default: the same)
  *   vq<N>/info      queue name, ring, size
- *   vq<N>/counters  "name value" lines
+ *   vq<N>/counters  "name value" lines: the ring's counters (alt), or the
+ *                   transport's kicks, irqs and resets (in-tree ring)
  *
  * Return values of debugfs calls are ignored, as debugfs wants.
  */
@@ -14,6 +17,8 @@
 
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/virtio_config.h>
 
 #include "transport.h"
@@ -77,6 +82,50 @@ static int status_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(status);
 
+/* Take "INDEX [SIZE]"; name the bad token in the log and fail with -EINVAL. */
+static ssize_t queue_reset_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct vtr_device *vd = file->private_data;
+	struct device *dev = &vd->vdev.dev;
+	unsigned int index, num = 0;
+	char buf[32], *p, *tok;
+	int err;
+
+	if (count >= sizeof(buf)) {
+		dev_err(dev, "queue_reset: %zu bytes written; expected \"INDEX [SIZE]\"\n",
+			count);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	p = strim(buf);
+	tok = strsep(&p, " \t");
+	if (kstrtouint(tok, 0, &index) || index > U16_MAX) {
+		dev_err(dev,
+			"queue_reset: '%s' is not a queue index; expected \"INDEX [SIZE]\"\n",
+			tok);
+		return -EINVAL;
+	}
+	tok = p ? skip_spaces(p) : NULL;
+	if (tok && *tok && (kstrtouint(tok, 0, &num) || !num)) {
+		dev_err(dev,
+			"queue_reset: '%s' is not a queue size (1 or more descriptors); expected \"INDEX [SIZE]\"\n",
+			tok);
+		return -EINVAL;
+	}
+	err = vtr_reset_vq_index(vd, index, num);
+	return err ? err : count;
+}
+
+static const struct file_operations queue_reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = queue_reset_write,
+	.llseek = noop_llseek,
+};
+
 static int info_show(struct seq_file *s, void *unused)
 {
 	struct vtr_vq *info = s->private;
@@ -104,6 +153,7 @@ static int counters_show(struct seq_file *s, void *unused)
 		/* The in-tree ring counts nothing; the transport does. */
 		seq_printf(s, "kicks %llu\n", READ_ONCE(info->notifies));
 		seq_printf(s, "irqs %llu\n", READ_ONCE(info->irqs));
+		seq_printf(s, "resets %llu\n", READ_ONCE(info->resets));
 		return 0;
 	}
 	st = vra_get_stats(info->vq);
@@ -131,6 +181,7 @@ void va_debugfs_add_device(struct vtr_device *vd)
 	debugfs_create_file("transport", 0444, dir, vd, &transport_fops);
 	debugfs_create_file("features", 0444, dir, vd, &features_fops);
 	debugfs_create_file("status", 0444, dir, vd, &status_fops);
+	debugfs_create_file("queue_reset", 0200, dir, vd, &queue_reset_fops);
 }
 
 /**

@@ -17,6 +17,7 @@
 #include <linux/virtio_pci.h>
 #include <linux/virtio_ring.h>
 
+#include "compat.h"
 #include "transport.h"
 #include "virtio_ring_alt.h"
 
@@ -125,6 +126,8 @@ struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
 	}
 	if (vd->alt)
 		vra_set_strict_len(vq, va_strict_len);
+	/* The device's maximum: the bound for resizing (both rings). */
+	vq->num_max = num;
 	info->vq = vq;
 	info->alt = vd->alt;
 	info->vector = VIRTIO_MSI_NO_VECTOR;
@@ -160,6 +163,182 @@ void vtr_del_vq(struct vtr_device *vd, struct virtqueue *vq)
 }
 
 /**
+ * vtr_vq_stop() - take a queue off the interrupt path for a queue reset
+ * @vd: the device
+ * @vq: the queue; its own interrupt vector, if any, is synchronized by the
+ *	caller
+ *
+ * Sets @vq->reset under @vd->lock, which vtr_vqs_interrupt() holds while it
+ * dispatches: once this returns, no shared interrupt handler calls the
+ * queue's ring or callback until vtr_vq_restart().
+ *
+ * Context: process context; the transport's disable_vq_and_reset.
+ */
+void vtr_vq_stop(struct vtr_device *vd, struct virtqueue *vq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vd->lock, flags);
+	vq->reset = true;
+	spin_unlock_irqrestore(&vd->lock, flags);
+}
+
+/**
+ * vtr_vq_restart() - put a queue back on the interrupt path
+ * @vd: the device
+ * @vq: the queue, stopped by vtr_vq_stop() and set up again in the device
+ *
+ * Context: process context; the transport's enable_vq_after_reset, before
+ * it enables the queue in the device.
+ */
+void vtr_vq_restart(struct vtr_device *vd, struct virtqueue *vq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vd->lock, flags);
+	vq->reset = false;
+	spin_unlock_irqrestore(&vd->lock, flags);
+	to_vtr_vq(vq)->resets++;
+}
+
+/* Reset (same size) or resize an in-tree queue through the in-tree ring. */
+static int vtr_reset_intree(struct virtqueue *vq, unsigned int num,
+			    void (*recycle)(struct virtqueue *vq, void *buf))
+{
+	if (num != virtqueue_get_vring_size(vq))
+		return va_virtqueue_resize(vq, num, recycle);
+	return va_virtqueue_reset(vq, recycle);
+}
+
+/**
+ * vtr_reset_vq() - reset one queue and re-enable it, maybe with a new size
+ * @vq: a queue of this module's transports, alt or in-tree
+ * @num: the new size, descriptors: a power of two (split) or any number
+ *	(packed) up to the device's maximum; 0 keeps the current size
+ * @recycle: called with each buffer the queue held, or NULL
+ *
+ * Virtio 1.3, 2.6.1 "Virtqueue Reset": the transport stops the queue in the
+ * device (disable_vq_and_reset), every buffer in flight goes back through
+ * @recycle, the ring starts afresh (at new addresses if resized), and the
+ * transport gives the device the ring and enables the queue again
+ * (enable_vq_after_reset). The device keeps running throughout. Needs
+ * VIRTIO_F_RING_RESET. If the resize cannot get memory the queue is
+ * re-enabled with its old size, and the error is returned.
+ *
+ * Context: process context, may sleep. The caller serializes this with
+ * every other operation on @vq (the driver's lock).
+ * Return: 0; -EOPNOTSUPP without VIRTIO_F_RING_RESET or transport support
+ * (or, for an in-tree queue, a same-size reset on a kernel without
+ * virtqueue_reset()); -E2BIG if @num exceeds the device's maximum; -EINVAL
+ * for a size the layout cannot have; -ENOMEM; or the transport's error
+ * (-ETIMEDOUT when the device does not finish the reset).
+ */
+int vtr_reset_vq(struct virtqueue *vq, unsigned int num,
+		 void (*recycle)(struct virtqueue *vq, void *buf))
+{
+	struct virtio_device *vdev = vq->vdev;
+	const struct virtio_config_ops *ops = vdev->config;
+	struct vtr_vq *info = to_vtr_vq(vq);
+	int err, err2;
+
+	if (!virtio_has_feature(vdev, VIRTIO_F_RING_RESET) ||
+	    !ops->disable_vq_and_reset || !ops->enable_vq_after_reset) {
+		dev_err(&vdev->dev,
+			"queue %u: VIRTIO_F_RING_RESET not negotiated; the device cannot reset one queue\n",
+			vq->index);
+		return -EOPNOTSUPP;
+	}
+	if (!num)
+		num = info->alt ? vra_get_vring_size(vq) :
+				  virtqueue_get_vring_size(vq);
+	if (num > vq->num_max) {
+		dev_err(&vdev->dev,
+			"queue %u: size %u exceeds the device's maximum %u\n",
+			vq->index, num, vq->num_max);
+		return -E2BIG;
+	}
+	if (!virtio_has_feature(vdev, VIRTIO_F_RING_PACKED) &&
+	    !is_power_of_2(num)) {
+		dev_err(&vdev->dev,
+			"queue %u: size %u is not a power of two, as the split layout needs\n",
+			vq->index, num);
+		return -EINVAL;
+	}
+	if (!info->alt)
+		return vtr_reset_intree(vq, num, recycle);
+
+	err = ops->disable_vq_and_reset(vq);
+	if (err)
+		return err;
+	if (num != vra_get_vring_size(vq))
+		err = vra_resize_vring(vq, num, recycle);
+	else
+		err = vra_reset_vring(vq, recycle);
+	if (err)
+		dev_err(&vdev->dev,
+			"queue %u: resizing to %u: %pe; keeping %u entries\n",
+			vq->index, num, ERR_PTR(err), vra_get_vring_size(vq));
+	err2 = ops->enable_vq_after_reset(vq);
+	return err ?: err2;
+}
+
+/**
+ * vtr_reset_vq_index() - reset a queue for the debugfs action queue_reset
+ * @vd: the device
+ * @index: the queue's index in the device
+ * @num: new size in descriptors, or 0 for the same size
+ *
+ * Takes the device lock, so the bound driver cannot go away, and asks it to
+ * reset the queue (struct vtr_driver.reset_vq): only the driver can take
+ * its buffers back and keep its own state right.
+ *
+ * Context: process context, may sleep; takes the device lock.
+ * Return: 0; -ENODEV without a driver; -EOPNOTSUPP if the driver is not
+ * this module's; -EINVAL if the device has no queue @index; or what
+ * vtr_reset_vq() returned.
+ */
+int vtr_reset_vq_index(struct vtr_device *vd, unsigned int index,
+		       unsigned int num)
+{
+	struct device *dev = &vd->vdev.dev;
+	struct virtqueue *vq = NULL;
+	struct vtr_driver *drv;
+	struct vtr_vq *info;
+	unsigned long flags;
+	int err;
+
+	device_lock(dev);
+	if (!dev->driver) {
+		dev_err(dev, "queue_reset: no driver is bound\n");
+		err = -ENODEV;
+		goto out;
+	}
+	drv = container_of(dev->driver, struct vtr_driver, driver.driver);
+	if (dev->driver->owner != THIS_MODULE || !drv->reset_vq) {
+		dev_err(dev,
+			"queue_reset: driver %s is not this module's; it resets its queues itself (virtqueue_reset())\n",
+			dev->driver->name);
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	spin_lock_irqsave(&vd->lock, flags);
+	list_for_each_entry(info, &vd->vqs, node)
+		if (info->vq->index == index)
+			vq = info->vq;
+	spin_unlock_irqrestore(&vd->lock, flags);
+	if (!vq) {
+		dev_err(dev, "queue_reset: the device has no queue %u\n",
+			index);
+		err = -EINVAL;
+		goto out;
+	}
+	err = drv->reset_vq(&vd->vdev, vq, num);
+out:
+	device_unlock(dev);
+	return err;
+}
+
+/**
  * vtr_vq_interrupt() - used buffer notification for one queue
  * @irq: interrupt number
  * @opaque: the queue's struct vtr_vq
@@ -173,6 +352,9 @@ irqreturn_t vtr_vq_interrupt(int irq, void *opaque)
 {
 	struct vtr_vq *info = opaque;
 
+	/* Stopped for a queue reset (vtr_vq_stop()): not ours to look at. */
+	if (READ_ONCE(info->vq->reset))
+		return IRQ_NONE;
 	info->irqs++;
 	if (info->alt)
 		return vra_interrupt(irq, info->vq);

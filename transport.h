@@ -23,6 +23,7 @@ struct dentry;
  * @vector: MSI-X vector of the queue, or VIRTIO_MSI_NO_VECTOR
  * @notifies: available buffer notifications written by the transport
  * @irqs: used buffer notifications the transport dispatched to the queue
+ * @resets: queue resets completed (VIRTIO_F_RING_RESET)
  * @debugfs: the queue's debugfs directory
  */
 struct vtr_vq {
@@ -33,6 +34,7 @@ struct vtr_vq {
 	u16 vector;
 	u64 notifies;
 	u64 irqs;
+	u64 resets;
 	struct dentry *debugfs;
 };
 
@@ -64,6 +66,24 @@ static inline struct vtr_vq *to_vtr_vq(const struct virtqueue *vq)
 	return vq->priv;
 }
 
+/**
+ * struct vtr_driver - a virtio driver of this module
+ * @driver: the driver registered on the virtio bus
+ * @reset_vq: reset queue @vq of @vdev and re-enable it with @num entries
+ *	(0: the same size), giving every buffer in flight back to the driver;
+ *	typically by taking the driver's own lock around vaq_reset(). Called
+ *	with the device lock held, after probe and before remove. NULL if the
+ *	driver cannot have its queues reset from outside.
+ *
+ * The debugfs action queue_reset reaches the driver through @reset_vq, so
+ * only drivers of this module take part in it.
+ */
+struct vtr_driver {
+	struct virtio_driver driver;
+	int (*reset_vq)(struct virtio_device *vdev, struct virtqueue *vq,
+			unsigned int num);
+};
+
 /* main.c: ring= parameter */
 enum va_ring_mode { VA_RING_ALT, VA_RING_INTREE };
 extern enum va_ring_mode va_ring_mode;
@@ -80,6 +100,12 @@ struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
 				void (*callback)(struct virtqueue *vq),
 				const char *name, struct device *dma_dev);
 void vtr_del_vq(struct vtr_device *vd, struct virtqueue *vq);
+int vtr_reset_vq(struct virtqueue *vq, unsigned int num,
+		 void (*recycle)(struct virtqueue *vq, void *buf));
+int vtr_reset_vq_index(struct vtr_device *vd, unsigned int index,
+		       unsigned int num);
+void vtr_vq_stop(struct vtr_device *vd, struct virtqueue *vq);
+void vtr_vq_restart(struct vtr_device *vd, struct virtqueue *vq);
 irqreturn_t vtr_vq_interrupt(int irq, void *opaque);
 irqreturn_t vtr_vqs_interrupt(struct vtr_device *vd);
 int vtr_register(struct vtr_device *vd);

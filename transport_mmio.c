@@ -85,6 +85,9 @@ module_param_cb(mmio_align, &vm_align_ops, &vm_legacy_align, 0444);
 MODULE_PARM_DESC(mmio_align,
 		 "virtio-mmio version 1 (legacy): used ring alignment QueueAlign in bytes, a power of two from 4 up (default PAGE_SIZE)");
 
+/* Accept VIRTIO_F_RING_RESET on version 2: see vm_finalize_features(). */
+static const bool vm_ring_reset;
+
 static u64 vm_read64(struct vm_alt_device *vm, unsigned int lo,
 		     unsigned int hi)
 {
@@ -277,17 +280,26 @@ static u64 vm_get_features(struct virtio_device *vdev)
 static int vm_finalize_features(struct virtio_device *vdev)
 {
 	struct vm_alt_device *vm = to_vm(vdev);
+	bool ring_reset = __virtio_test_bit(vdev, VIRTIO_F_RING_RESET);
 
 	vtr_finalize_ring(&vm->vtr);
+	/*
+	 * Queue reset would be the transport's, for either ring (the in-tree
+	 * ring's filter clears it), on version 2 only (version 1 has no
+	 * QueueReset, 4.2.4). But QEMU 7.2 offers VIRTIO_F_RING_RESET on
+	 * virtio-mmio without implementing QueueReset (0xc0 is a "bad register
+	 * offset" there, and QueueReady stays 1), so accepting it would break
+	 * any queue a driver resets. vm_disable_vq_and_reset() catches such a
+	 * device, but until a device that implements QueueReset has been
+	 * tested, the feature is not accepted; vm_ring_reset enables it.
+	 */
+	if (ring_reset && vm->version == 2 && vm_ring_reset)
+		__virtio_set_bit(vdev, VIRTIO_F_RING_RESET);
+	else
+		__virtio_clear_bit(vdev, VIRTIO_F_RING_RESET);
 	/* The in-tree ring's notification data is not written here. */
 	if (!vm->vtr.alt)
 		__virtio_clear_bit(vdev, VIRTIO_F_NOTIFICATION_DATA);
-	/*
-	 * Queue reset (QueueReset, 4.2.2) waits for the shared queue reset
-	 * helper being added to transport.c for PCI; until then it is not
-	 * offered to drivers.
-	 */
-	__virtio_clear_bit(vdev, VIRTIO_F_RING_RESET);
 	if (vm->version == 1) {
 		/* 4.2.4: a queue is one block at QueuePFN: split layout only. */
 		__virtio_clear_bit(vdev, VIRTIO_F_RING_PACKED);
@@ -435,8 +447,8 @@ static int vm_activate_legacy(struct vm_alt_device *vm, struct virtqueue *vq)
 	return 0;
 }
 
-/* Version 2 (4.2.3.2): QueueNum, the three areas, QueueReady. */
-static int vm_activate(struct vm_alt_device *vm, struct virtqueue *vq)
+/* Version 2 (4.2.3.2): QueueNum and the three areas of the selected queue. */
+static void vm_set_areas(struct vm_alt_device *vm, struct virtqueue *vq)
 {
 	writel(vaq_vring_size(vq), vm->base + VIRTIO_MMIO_QUEUE_NUM);
 	vm_write64(vm, vaq_desc_addr(vq), VIRTIO_MMIO_QUEUE_DESC_LOW,
@@ -445,6 +457,12 @@ static int vm_activate(struct vm_alt_device *vm, struct virtqueue *vq)
 		   VIRTIO_MMIO_QUEUE_AVAIL_HIGH);
 	vm_write64(vm, vaq_used_addr(vq), VIRTIO_MMIO_QUEUE_USED_LOW,
 		   VIRTIO_MMIO_QUEUE_USED_HIGH);
+}
+
+/* Version 2 (4.2.3.2): the areas, then QueueReady. */
+static int vm_activate(struct vm_alt_device *vm, struct virtqueue *vq)
+{
+	vm_set_areas(vm, vq);
 	writel(1, vm->base + VIRTIO_MMIO_QUEUE_READY);
 	return 0;
 }
@@ -539,6 +557,71 @@ static int vm_find_vqs(VA_FIND_VQS_ARGS)
 	return VA_FIND_VQS_CALL(vm_find_vqs_info);
 }
 
+/*
+ * 2.6.1, 4.2.2 QueueReset: stop queue @vq in the device. The queue leaves
+ * the interrupt path first, so no callback runs while the ring is reset;
+ * then 1 goes to QueueReset and the device has VM_RESET_TIMEOUT_MS to show
+ * 0 there and in QueueReady.
+ */
+static int vm_disable_vq_and_reset(struct virtqueue *vq)
+{
+	struct virtio_device *vdev = vq->vdev;
+	struct vm_alt_device *vm = to_vm(vdev);
+	unsigned long deadline;
+
+	if (!virtio_has_feature(vdev, VIRTIO_F_RING_RESET) || vm->version != 2)
+		return -EOPNOTSUPP;
+	if (vq->reset)
+		return -EBUSY;
+	vtr_vq_stop(&vm->vtr, vq);
+
+	deadline = jiffies + msecs_to_jiffies(VM_RESET_TIMEOUT_MS);
+	writel(vq->index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
+	writel(1, vm->base + VIRTIO_MMIO_QUEUE_RESET);
+	while (readl(vm->base + VIRTIO_MMIO_QUEUE_RESET)) {
+		if (time_after(jiffies, deadline)) {
+			dev_err(&vdev->dev,
+				"queue %u: QueueReset still reads 1 after %u ms; the device did not finish the reset, the queue stays stopped\n",
+				vq->index, VM_RESET_TIMEOUT_MS);
+			vaq_break(vq);
+			return -ETIMEDOUT;
+		}
+		usleep_range(1000, 2000);
+	}
+	if (readl(vm->base + VIRTIO_MMIO_QUEUE_READY)) {
+		dev_err(&vdev->dev,
+			"queue %u: QueueReady reads 1 after the reset completed (4.2.2: it must read 0); the queue stays stopped\n",
+			vq->index);
+		vaq_break(vq);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* 2.6.1.2: give the reset queue its (maybe new) ring and enable it. */
+static int vm_enable_vq_after_reset(struct virtqueue *vq)
+{
+	struct virtio_device *vdev = vq->vdev;
+	struct vm_alt_device *vm = to_vm(vdev);
+	u32 reset, ready;
+
+	if (!vq->reset || vm->version != 2)
+		return -EBUSY;
+	writel(vq->index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
+	reset = readl(vm->base + VIRTIO_MMIO_QUEUE_RESET);
+	ready = readl(vm->base + VIRTIO_MMIO_QUEUE_READY);
+	if (reset || ready) {
+		dev_err(&vdev->dev,
+			"queue %u: not in reset state (QueueReset %u, QueueReady %u); not re-enabling it\n",
+			vq->index, reset, ready);
+		return -EBUSY;
+	}
+	vm_set_areas(vm, vq);
+	vtr_vq_restart(&vm->vtr, vq);
+	writel(1, vm->base + VIRTIO_MMIO_QUEUE_READY);
+	return 0;
+}
+
 static void vm_synchronize_cbs(struct virtio_device *vdev)
 {
 	struct vm_alt_device *vm = to_vm(vdev);
@@ -626,6 +709,8 @@ static const struct virtio_config_ops vm_config_ops = {
 	.finalize_features	= vm_finalize_features,
 	.bus_name		= vm_bus_name,
 	.get_shm_region		= vm_get_shm_region,
+	.disable_vq_and_reset	= vm_disable_vq_and_reset,
+	.enable_vq_after_reset	= vm_enable_vq_after_reset,
 };
 
 static void vm_release(struct device *dev)

@@ -42,11 +42,24 @@ static const char * const vp_irq_mode_names[] = {
 	[VP_IRQ_NONE] = "none",
 };
 
+/*
+ * 4.1.4.3: the common configuration structure as virtio 1.3 has it; the
+ * fields after the 1.0 ones exist only if the capability is long enough.
+ */
+struct vp_common_cfg {
+	struct virtio_pci_common_cfg cfg;
+	__le16 queue_notif_config_data;	/* read-only for driver */
+	__le16 queue_reset;		/* read-write, VIRTIO_F_RING_RESET */
+	__le16 admin_queue_index;	/* read-only, VIRTIO_F_ADMIN_VQ */
+	__le16 admin_queue_num;		/* read-only, VIRTIO_F_ADMIN_VQ */
+};
+
 struct vp_alt_device {
 	struct vtr_device vtr;
 	struct pci_dev *pdev;
 
-	struct virtio_pci_common_cfg __iomem *common;
+	struct vp_common_cfg __iomem *common;
+	size_t common_len;
 	void __iomem *device;
 	size_t device_len;
 	u8 __iomem *isr;
@@ -199,17 +212,17 @@ static void vp_set(struct virtio_device *vdev, unsigned int offset,
 
 static u32 vp_generation(struct virtio_device *vdev)
 {
-	return ioread8(&to_vp(vdev)->common->config_generation);
+	return ioread8(&to_vp(vdev)->common->cfg.config_generation);
 }
 
 static u8 vp_get_status(struct virtio_device *vdev)
 {
-	return ioread8(&to_vp(vdev)->common->device_status);
+	return ioread8(&to_vp(vdev)->common->cfg.device_status);
 }
 
 static void vp_set_status(struct virtio_device *vdev, u8 status)
 {
-	iowrite8(status, &to_vp(vdev)->common->device_status);
+	iowrite8(status, &to_vp(vdev)->common->cfg.device_status);
 }
 
 static void vp_synchronize_vectors(struct vp_alt_device *vp)
@@ -229,8 +242,8 @@ static void vp_reset(struct virtio_device *vdev)
 	unsigned long deadline = jiffies + msecs_to_jiffies(VP_RESET_TIMEOUT_MS);
 
 	/* 4.1.4.3.2: after writing 0, wait until device_status reads 0. */
-	iowrite8(0, &vp->common->device_status);
-	while (ioread8(&vp->common->device_status)) {
+	iowrite8(0, &vp->common->cfg.device_status);
+	while (ioread8(&vp->common->cfg.device_status)) {
 		if (time_after(jiffies, deadline)) {
 			dev_err(&vdev->dev,
 				"device did not complete reset within %u ms\n",
@@ -248,31 +261,47 @@ static u64 vp_get_features(struct virtio_device *vdev)
 	struct vp_alt_device *vp = to_vp(vdev);
 	u64 features;
 
-	iowrite32(0, &vp->common->device_feature_select);
-	features = ioread32(&vp->common->device_feature);
-	iowrite32(1, &vp->common->device_feature_select);
-	features |= (u64)ioread32(&vp->common->device_feature) << 32;
+	iowrite32(0, &vp->common->cfg.device_feature_select);
+	features = ioread32(&vp->common->cfg.device_feature);
+	iowrite32(1, &vp->common->cfg.device_feature_select);
+	features |= (u64)ioread32(&vp->common->cfg.device_feature) << 32;
 	return features;
 }
 
 static int vp_finalize_features(struct virtio_device *vdev)
 {
 	struct vp_alt_device *vp = to_vp(vdev);
+	bool ring_reset = __virtio_test_bit(vdev, VIRTIO_F_RING_RESET);
 
 	vtr_finalize_ring(&vp->vtr);
+	/*
+	 * Queue reset is the transport's, for either ring; the in-tree ring's
+	 * filter clears it (the in-tree virtio-pci sets it again the same way).
+	 */
+	if (ring_reset)
+		__virtio_set_bit(vdev, VIRTIO_F_RING_RESET);
 	/* The in-tree ring's notification data is not written here. */
 	if (!vp->vtr.alt)
 		__virtio_clear_bit(vdev, VIRTIO_F_NOTIFICATION_DATA);
+	/* queue_reset must be inside the common configuration structure. */
+	if (__virtio_test_bit(vdev, VIRTIO_F_RING_RESET) &&
+	    vp->common_len < offsetofend(struct vp_common_cfg, queue_reset)) {
+		dev_warn(&vdev->dev,
+			 "device offers VIRTIO_F_RING_RESET but its common configuration is %zu bytes, without queue_reset (%zu); not accepting the feature\n",
+			 vp->common_len,
+			 offsetofend(struct vp_common_cfg, queue_reset));
+		__virtio_clear_bit(vdev, VIRTIO_F_RING_RESET);
+	}
 	/* 4.1.4.1 / 6.1: a modern driver must accept VIRTIO_F_VERSION_1. */
 	if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
 		dev_err(&vdev->dev,
 			"device does not offer VIRTIO_F_VERSION_1, which the modern interface requires\n");
 		return -EINVAL;
 	}
-	iowrite32(0, &vp->common->guest_feature_select);
-	iowrite32(lower_32_bits(vdev->features), &vp->common->guest_feature);
-	iowrite32(1, &vp->common->guest_feature_select);
-	iowrite32(upper_32_bits(vdev->features), &vp->common->guest_feature);
+	iowrite32(0, &vp->common->cfg.guest_feature_select);
+	iowrite32(lower_32_bits(vdev->features), &vp->common->cfg.guest_feature);
+	iowrite32(1, &vp->common->cfg.guest_feature_select);
+	iowrite32(upper_32_bits(vdev->features), &vp->common->cfg.guest_feature);
 	return 0;
 }
 
@@ -327,9 +356,9 @@ static void vp_free_irqs(struct vp_alt_device *vp)
 	if (vp->irq_mode == VP_IRQ_INTX)
 		free_irq(vp->pdev->irq, vp);
 	if (vp->nvectors) {
-		iowrite16(VIRTIO_MSI_NO_VECTOR, &vp->common->msix_config);
+		iowrite16(VIRTIO_MSI_NO_VECTOR, &vp->common->cfg.msix_config);
 		/* Flush the write out to the device. */
-		ioread16(&vp->common->msix_config);
+		ioread16(&vp->common->cfg.msix_config);
 		pci_free_irq_vectors(vp->pdev);
 	}
 	vp->nvectors = 0;
@@ -347,11 +376,11 @@ static void vp_del_vqs(struct virtio_device *vdev)
 
 	list_for_each_entry_safe(info, tmp, &vp->vtr.vqs, node) {
 		if (vp->nvectors) {
-			iowrite16(info->vq->index, &vp->common->queue_select);
+			iowrite16(info->vq->index, &vp->common->cfg.queue_select);
 			iowrite16(VIRTIO_MSI_NO_VECTOR,
-				  &vp->common->queue_msix_vector);
+				  &vp->common->cfg.queue_msix_vector);
 			/* Flush the write out to the device. */
-			ioread16(&vp->common->queue_msix_vector);
+			ioread16(&vp->common->cfg.queue_msix_vector);
 		}
 		if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ &&
 		    info->vector != VIRTIO_MSI_NO_VECTOR) {
@@ -415,8 +444,8 @@ static int vp_setup_irqs(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	err = vp_request_vector(vp, 0, vp_config_interrupt, vp, "config");
 	if (err)
 		return err;
-	iowrite16(0, &vp->common->msix_config);
-	if (ioread16(&vp->common->msix_config) != 0) {
+	iowrite16(0, &vp->common->cfg.msix_config);
+	if (ioread16(&vp->common->cfg.msix_config) != 0) {
 		dev_err(&vp->vtr.vdev.dev,
 			"device refused MSI-X vector 0 for configuration changes\n");
 		return -EBUSY;
@@ -425,6 +454,36 @@ static int vp_setup_irqs(struct vp_alt_device *vp, enum vp_irq_mode mode,
 		err = vp_request_vector(vp, 1, vp_vqs_interrupt, vp,
 					"virtqueues");
 	return err;
+}
+
+/*
+ * 4.1.5.1.3: give the device queue @vq's size, ring addresses and MSI-X
+ * vector (the queue selected). Enabling it is the caller's last step.
+ */
+static int vp_activate_vq(struct vp_alt_device *vp, struct virtqueue *vq)
+{
+	struct vp_common_cfg __iomem *c = vp->common;
+	u16 vector = to_vtr_vq(vq)->vector;
+
+	iowrite16(vq->index, &c->cfg.queue_select);
+	/* The ring may be smaller than the device's maximum. */
+	iowrite16(vaq_vring_size(vq), &c->cfg.queue_size);
+	vp_iowrite64(vaq_desc_addr(vq), &c->cfg.queue_desc_lo,
+		     &c->cfg.queue_desc_hi);
+	vp_iowrite64(vaq_avail_addr(vq), &c->cfg.queue_avail_lo,
+		     &c->cfg.queue_avail_hi);
+	vp_iowrite64(vaq_used_addr(vq), &c->cfg.queue_used_lo,
+		     &c->cfg.queue_used_hi);
+	if (vector == VIRTIO_MSI_NO_VECTOR)
+		return 0;
+	iowrite16(vector, &c->cfg.queue_msix_vector);
+	if (ioread16(&c->cfg.queue_msix_vector) != vector) {
+		dev_err(&vp->vtr.vdev.dev,
+			"device refused MSI-X vector %u for queue %u\n",
+			vector, vq->index);
+		return -EBUSY;
+	}
+	return 0;
 }
 
 static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
@@ -438,14 +497,14 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 	u16 num, off;
 	u64 offset;
 
-	iowrite16(index, &vp->common->queue_select);
-	num = ioread16(&vp->common->queue_size);
-	if (!num || ioread16(&vp->common->queue_enable)) {
+	iowrite16(index, &vp->common->cfg.queue_select);
+	num = ioread16(&vp->common->cfg.queue_size);
+	if (!num || ioread16(&vp->common->cfg.queue_enable)) {
 		dev_err(&vdev->dev, "queue %u (%s) is %s\n", index, qi->name,
 			num ? "already enabled" : "not available");
 		return ERR_PTR(-ENOENT);
 	}
-	off = ioread16(&vp->common->queue_notify_off);
+	off = ioread16(&vp->common->cfg.queue_notify_off);
 	offset = (u64)off * vp->notify_off_multiplier;
 	if (offset + (virtio_has_feature(vdev, VIRTIO_F_NOTIFICATION_DATA) ?
 		      sizeof(u32) : sizeof(u16)) > vp->notify_len) {
@@ -466,26 +525,10 @@ static struct virtqueue *vp_setup_vq(struct vp_alt_device *vp,
 	}
 	info = to_vtr_vq(vq);
 	info->notify_addr = vp->notify_base + offset;
-
-	/* The ring may have been made smaller than the device's maximum. */
-	iowrite16(vaq_vring_size(vq), &vp->common->queue_size);
-	vp_iowrite64(vaq_desc_addr(vq), &vp->common->queue_desc_lo,
-		     &vp->common->queue_desc_hi);
-	vp_iowrite64(vaq_avail_addr(vq), &vp->common->queue_avail_lo,
-		     &vp->common->queue_avail_hi);
-	vp_iowrite64(vaq_used_addr(vq), &vp->common->queue_used_lo,
-		     &vp->common->queue_used_hi);
-
-	if (vector != VIRTIO_MSI_NO_VECTOR) {
-		iowrite16(vector, &vp->common->queue_msix_vector);
-		if (ioread16(&vp->common->queue_msix_vector) != vector) {
-			dev_err(&vdev->dev,
-				"device refused MSI-X vector %u for queue %u\n",
-				vector, index);
-			vtr_del_vq(&vp->vtr, vq);
-			return ERR_PTR(-EBUSY);
-		}
-		info->vector = vector;
+	info->vector = vector;
+	if (vp_activate_vq(vp, vq)) {
+		vtr_del_vq(&vp->vtr, vq);
+		return ERR_PTR(-EBUSY);
 	}
 	if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ && qi->callback) {
 		int err = vp_request_vector(vp, vector, vtr_vq_interrupt, info,
@@ -539,8 +582,8 @@ static int vp_find_vqs_mode(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	 * them, and only a reset takes that back.
 	 */
 	list_for_each_entry(info, &vp->vtr.vqs, node) {
-		iowrite16(info->vq->index, &vp->common->queue_select);
-		iowrite16(1, &vp->common->queue_enable);
+		iowrite16(info->vq->index, &vp->common->cfg.queue_select);
+		iowrite16(1, &vp->common->cfg.queue_enable);
 	}
 	return 0;
 
@@ -583,6 +626,77 @@ static int vp_find_vqs(VA_FIND_VQS_ARGS)
 	return VA_FIND_VQS_CALL(vp_find_vqs_info);
 }
 
+/*
+ * 2.6.1, 4.1.4.3.2: stop queue @vq in the device. Interrupts for it stop
+ * first, so no callback runs while the ring is reset; then 1 goes to
+ * queue_reset and the device has VP_RESET_TIMEOUT_MS to show 0 there and
+ * in queue_enable.
+ */
+static int vp_disable_vq_and_reset(struct virtqueue *vq)
+{
+	struct virtio_device *vdev = vq->vdev;
+	struct vp_alt_device *vp = to_vp(vdev);
+	struct vtr_vq *info = to_vtr_vq(vq);
+	unsigned long deadline;
+
+	if (!virtio_has_feature(vdev, VIRTIO_F_RING_RESET))
+		return -EOPNOTSUPP;
+	if (vq->reset)
+		return -EBUSY;
+	vtr_vq_stop(&vp->vtr, vq);
+	if (vp->irq_mode == VP_IRQ_MSIX_PER_VQ &&
+	    info->vector != VIRTIO_MSI_NO_VECTOR)
+		synchronize_irq(pci_irq_vector(vp->pdev, info->vector));
+
+	deadline = jiffies + msecs_to_jiffies(VP_RESET_TIMEOUT_MS);
+	iowrite16(vq->index, &vp->common->cfg.queue_select);
+	iowrite16(1, &vp->common->queue_reset);
+	while (ioread16(&vp->common->queue_reset)) {
+		if (time_after(jiffies, deadline)) {
+			dev_err(&vdev->dev,
+				"queue %u: queue_reset still reads 1 after %u ms; the device did not finish the reset, the queue stays stopped\n",
+				vq->index, VP_RESET_TIMEOUT_MS);
+			vaq_break(vq);
+			return -ETIMEDOUT;
+		}
+		usleep_range(1000, 2000);
+	}
+	if (ioread16(&vp->common->cfg.queue_enable)) {
+		dev_err(&vdev->dev,
+			"queue %u: queue_enable reads 1 after the reset completed (4.1.4.3.1: it must read 0); the queue stays stopped\n",
+			vq->index);
+		vaq_break(vq);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* 2.6.1.2: give the reset queue its (maybe new) ring and enable it. */
+static int vp_enable_vq_after_reset(struct virtqueue *vq)
+{
+	struct virtio_device *vdev = vq->vdev;
+	struct vp_alt_device *vp = to_vp(vdev);
+	int err;
+
+	if (!vq->reset)
+		return -EBUSY;
+	iowrite16(vq->index, &vp->common->cfg.queue_select);
+	if (ioread16(&vp->common->queue_reset) ||
+	    ioread16(&vp->common->cfg.queue_enable)) {
+		dev_err(&vdev->dev,
+			"queue %u: not in reset state (queue_reset %u, queue_enable %u); not re-enabling it\n",
+			vq->index, ioread16(&vp->common->queue_reset),
+			ioread16(&vp->common->cfg.queue_enable));
+		return -EBUSY;
+	}
+	err = vp_activate_vq(vp, vq);
+	if (err)
+		return err;
+	vtr_vq_restart(&vp->vtr, vq);
+	iowrite16(1, &vp->common->cfg.queue_enable);
+	return 0;
+}
+
 static void vp_synchronize_cbs(struct virtio_device *vdev)
 {
 	vp_synchronize_vectors(to_vp(vdev));
@@ -614,6 +728,8 @@ static const struct virtio_config_ops vp_config_ops = {
 	.find_vqs		= vp_find_vqs,
 	.del_vqs		= vp_del_vqs,
 	.synchronize_cbs	= vp_synchronize_cbs,
+	.disable_vq_and_reset	= vp_disable_vq_and_reset,
+	.enable_vq_after_reset	= vp_enable_vq_after_reset,
 	.get_features		= vp_get_features,
 	.finalize_features	= vp_finalize_features,
 	.bus_name		= vp_bus_name,
@@ -663,7 +779,8 @@ static int vp_map(struct vp_alt_device *vp)
 				       notify_off_multiplier),
 			      &vp->notify_off_multiplier);
 	vp->common = vp_map_cap(vp, common,
-				sizeof(struct virtio_pci_common_cfg), NULL);
+				sizeof(struct virtio_pci_common_cfg),
+				&vp->common_len);
 	vp->isr = vp_map_cap(vp, isr, 1, NULL);
 	vp->notify_base = vp_map_cap(vp, notify, sizeof(u16), &vp->notify_len);
 	if (device)

@@ -398,6 +398,7 @@ void vra_transport_features(struct virtio_device *vdev)
 		case VIRTIO_F_IN_ORDER:
 		case VIRTIO_F_ORDER_PLATFORM:
 		case VIRTIO_F_NOTIFICATION_DATA:
+		case VIRTIO_F_RING_RESET:
 			break;
 		default:
 			__virtio_clear_bit(vdev, i);
@@ -836,7 +837,6 @@ static void vra_init_ring(struct vra_virtqueue *vq)
 	vq->num_added = 0;
 	vq->in_flight = 0;
 	vq->vq.num_free = vq->num;
-	vq->vq.num_max = vq->num;
 	if (vq->packed_ring)
 		vra_packed_init(vq);
 	else
@@ -904,6 +904,8 @@ struct virtqueue *vra_create_virtqueue(unsigned int index, unsigned int num,
 		return ERR_PTR(err);
 	}
 	vra_init_ring(vq);
+	/* The transport may raise it to the device's maximum. */
+	vq->vq.num_max = vq->num;
 	return &vq->vq;
 }
 EXPORT_SYMBOL_GPL(vra_create_virtqueue);

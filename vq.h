@@ -66,6 +66,15 @@ static inline bool vaq_is_broken(struct virtqueue *vq)
 	return vaq_is_alt(vq) ? vra_is_broken(vq) : virtqueue_is_broken(vq);
 }
 
+/* Mark the queue broken: no more buffers in or out (a transport failure). */
+static inline void vaq_break(struct virtqueue *vq)
+{
+	if (vaq_is_alt(vq))
+		vra_break(vq);
+	else
+		__virtqueue_break(vq);
+}
+
 static inline unsigned int vaq_vring_size(struct virtqueue *vq)
 {
 	return vaq_is_alt(vq) ? vra_get_vring_size(vq) :
@@ -88,6 +97,13 @@ static inline dma_addr_t vaq_used_addr(struct virtqueue *vq)
 {
 	return vaq_is_alt(vq) ? vra_get_used_addr(vq) :
 				virtqueue_get_used_addr(vq);
+}
+
+/* Reset (num 0) or resize the queue; see vtr_reset_vq(). */
+static inline int vaq_reset(struct virtqueue *vq, unsigned int num,
+			    void (*recycle)(struct virtqueue *vq, void *buf))
+{
+	return vtr_reset_vq(vq, num, recycle);
 }
 
 #endif /* _VIRTIO_ALT_VQ_H */

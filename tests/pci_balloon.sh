@@ -47,6 +47,22 @@ else
 	va_result "${VA_SCENARIO}_layout" FAIL "wanted $want: $(tr '\n' ' ' < "$D/$bal/vq0/info")"
 fi
 
+# VIRTIO_F_RING_RESET (bit 40): QEMU offers it unless queue_reset=off, as
+# the *_noevidx scenarios say. Without it a queue reset is refused.
+neg=$(sed -n 's/^negotiated //p' "$D/$bal/features")
+rr=1
+case $VA_SCENARIO in *noevidx*) rr=0 ;; esac
+if [ $(((neg >> 40) & 1)) != $rr ]; then
+	va_result "${VA_SCENARIO}_queue_reset" FAIL "negotiated $neg, wanted RING_RESET $rr"
+elif [ $rr = 1 ] && echo 0 > "$D/$bal/queue_reset"; then
+	va_result "${VA_SCENARIO}_queue_reset" PASS "inflate queue reset, resets $(counter "$bal/vq0" resets)"
+elif [ $rr = 0 ] && ! echo 0 > "$D/$bal/queue_reset" 2>/dev/null &&
+     dmesg | grep -q 'queue 0: VIRTIO_F_RING_RESET not negotiated'; then
+	va_result "${VA_SCENARIO}_queue_reset" PASS "refused: RING_RESET not negotiated"
+else
+	va_result "${VA_SCENARIO}_queue_reset" FAIL "RING_RESET $rr: $(dmesg | grep queue | tail -n 1)"
+fi
+
 total0=$(meminfo MemTotal)
 va_marker inflate
 if va_wait_for 180 mem_is $((total0 - INFLATE_KB)); then

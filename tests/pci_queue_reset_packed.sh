@@ -1,0 +1,1 @@
+pci_queue_reset.sh
