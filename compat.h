@@ -7,6 +7,7 @@
 #ifndef _VIRTIO_ALT_COMPAT_H
 #define _VIRTIO_ALT_COMPAT_H
 
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_pci.h>
@@ -102,6 +103,22 @@ static inline int va_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 #endif
 
 /*
+ * struct platform_driver's remove returned int until 6.11, with a void
+ * remove_new beside it (from 6.3, and in Debian's 6.1); since 6.11 remove
+ * returns void and remove_new is on its way out. Kbuild defines
+ * VA_HAVE_VOID_PLATFORM_REMOVE from the header.
+ */
+static inline void va_platform_set_remove(struct platform_driver *drv,
+					  void (*remove)(struct platform_device *))
+{
+#ifdef VA_HAVE_VOID_PLATFORM_REMOVE
+	drv->remove = remove;
+#else
+	drv->remove_new = remove;
+#endif
+}
+
+/*
  * Resetting one in-tree queue: virtqueue_resize() is in every kernel we
  * build for; virtqueue_reset() (same size) came in 6.6; both gained a
  * recycle_done callback in 6.13, backported to some 6.12 stable kernels.
@@ -172,6 +189,11 @@ struct virtio_admin_cmd_status {
 	__le16 status_qualifier;
 	__u8 reserved2[4];
 };
+#endif
+
+/* virtio-mmio QueueReset (virtio 1.2, 4.2.2); not in 6.1's uapi header. */
+#ifndef VIRTIO_MMIO_QUEUE_RESET
+#define VIRTIO_MMIO_QUEUE_RESET		0x0c0
 #endif
 
 #endif /* _VIRTIO_ALT_COMPAT_H */

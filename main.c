@@ -60,8 +60,13 @@ static int __init va_init(void)
 	err = vp_alt_init();
 	if (err)
 		goto balloon;
+	err = vm_alt_init();
+	if (err)
+		goto pci;
 	return 0;
 
+pci:
+	vp_alt_exit();
 balloon:
 	va_balloon_exit();
 debugfs:
@@ -71,6 +76,7 @@ debugfs:
 
 static void __exit va_exit(void)
 {
+	vm_alt_exit();
 	vp_alt_exit();
 	va_balloon_exit();
 	debugfs_remove_recursive(va_debugfs_root);
@@ -79,5 +85,5 @@ static void __exit va_exit(void)
 module_init(va_init);
 module_exit(va_exit);
 
-MODULE_DESCRIPTION("virtio-alt: alternative virtqueue ring, virtio-pci transport and balloon");
+MODULE_DESCRIPTION("virtio-alt: alternative virtqueue ring, virtio-pci and virtio-mmio transports and balloon");
 MODULE_LICENSE("GPL");

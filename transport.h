@@ -124,9 +124,11 @@ void vtr_unregister(struct vtr_device *vd);
 void va_debugfs_add_device(struct vtr_device *vd);
 void va_debugfs_add_vq(struct vtr_device *vd, struct vtr_vq *info);
 
-/* transport_pci.c, balloon.c */
+/* transport_pci.c, transport_mmio.c, balloon.c */
 int vp_alt_init(void);
 void vp_alt_exit(void);
+int vm_alt_init(void);
+void vm_alt_exit(void);
 int va_balloon_init(void);
 void va_balloon_exit(void);
 

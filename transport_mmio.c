@@ -1,0 +1,1072 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio-alt-mmio: the virtio over MMIO transport, version 2 and legacy
+ * version 1.
+ *
+ * Virtio 1.3, 4.2 "Virtio Over MMIO". One register window (4.2.2) per
+ * device, device configuration from offset 0x100, one interrupt line for
+ * every queue and for configuration changes. Version 1 (4.2.4) places each
+ * queue by page number (QueuePFN) with the used ring at a driver-chosen
+ * alignment (QueueAlign, the mmio_align parameter); version 2 gives the
+ * device the three areas' addresses.
+ *
+ * Devices come from ACPI (LNRO0005), the device tree (virtio,mmio) or the
+ * devices= parameter. The driver has no module device table, so it is never
+ * autoloaded and never races the in-tree virtio-mmio; it binds what nobody
+ * drives, and scripts/va-bind moves a device over with driver_override.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/log2.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/platform_device.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <uapi/linux/virtio_mmio.h>
+
+#include "compat.h"
+#include "transport.h"
+#include "vq.h"
+
+#define VM_MAGIC		0x74726976	/* "virt", 4.2.2 */
+#define VM_RESET_TIMEOUT_MS	5000
+#define VM_READY_TIMEOUT_MS	1000
+#define VM_GEN_TRIES		16		/* ConfigGeneration retries */
+#define VM_IRQ_ROUNDS		16		/* status re-reads per interrupt */
+#define VM_INT_MASK		(VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG)
+#define VM_CMDLINE_MAX		32
+#define VM_CMDLINE_FORM		"<size>@<baseaddr>:<irq>[:<id>]"
+
+struct vm_alt_device {
+	struct vtr_device vtr;
+	struct platform_device *pdev;
+	void __iomem *base;
+	resource_size_t len;		/* register window, bytes */
+	u32 version;			/* 1 (legacy) or 2 */
+	u32 align;			/* version 1: QueueAlign written */
+	int irq;
+	bool irq_requested;
+	u64 irq_status_config;		/* InterruptStatus config bits seen */
+	u64 irq_rounds_max;		/* status re-reads hit VM_IRQ_ROUNDS */
+};
+
+#define to_vm(_vdev) container_of(to_vtr(_vdev), struct vm_alt_device, vtr)
+
+/* Version 1 QueueAlign for every queue: a power of two, at least 4. */
+static unsigned int vm_legacy_align = PAGE_SIZE;
+
+static int vm_align_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int align;
+
+	if (kstrtouint(val, 0, &align) || align < 4 || !is_power_of_2(align)) {
+		pr_err("mmio_align=%s: expected a power of two from 4 up (bytes), e.g. 4096\n",
+		       val);
+		return -EINVAL;
+	}
+	vm_legacy_align = align;
+	return 0;
+}
+
+static const struct kernel_param_ops vm_align_ops = {
+	.set = vm_align_set,
+	.get = param_get_uint,
+};
+module_param_cb(mmio_align, &vm_align_ops, &vm_legacy_align, 0444);
+MODULE_PARM_DESC(mmio_align,
+		 "virtio-mmio version 1 (legacy): used ring alignment QueueAlign in bytes, a power of two from 4 up (default PAGE_SIZE)");
+
+/* Accept VIRTIO_F_RING_RESET on version 2: see vm_finalize_features(). */
+static const bool vm_ring_reset;
+
+static u64 vm_read64(struct vm_alt_device *vm, unsigned int lo,
+		     unsigned int hi)
+{
+	return readl(vm->base + lo) | (u64)readl(vm->base + hi) << 32;
+}
+
+static void vm_write64(struct vm_alt_device *vm, u64 val, unsigned int lo,
+		       unsigned int hi)
+{
+	writel(lower_32_bits(val), vm->base + lo);
+	writel(upper_32_bits(val), vm->base + hi);
+}
+
+/* Is [@offset, @offset + @len) inside the device configuration space? */
+static bool vm_config_ok(struct virtio_device *vdev, unsigned int offset,
+			 unsigned int len, const char *what)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	u64 room = vm->len - VIRTIO_MMIO_CONFIG;
+
+	if ((u64)offset + len <= room &&
+	    (len == 1 || len == 2 || len == 4 || len == 8))
+		return true;
+	dev_err_ratelimited(&vdev->dev,
+			    "config %s of %u bytes at %u: outside the %llu-byte configuration space or not 1, 2, 4 or 8 bytes\n",
+			    what, len, offset, room);
+	return false;
+}
+
+/* One read of 1, 2 or 4 bytes (8: two 4-byte reads), little-endian out. */
+static void vm_get_once(void __iomem *p, void *buf, unsigned int len)
+{
+	__le16 w;
+	__le32 l;
+
+	switch (len) {
+	case 1:
+		*(u8 *)buf = readb(p);
+		break;
+	case 2:
+		w = cpu_to_le16(readw(p));
+		memcpy(buf, &w, sizeof(w));
+		break;
+	case 4:
+		l = cpu_to_le32(readl(p));
+		memcpy(buf, &l, sizeof(l));
+		break;
+	default:
+		l = cpu_to_le32(readl(p));
+		memcpy(buf, &l, sizeof(l));
+		l = cpu_to_le32(readl(p + sizeof(l)));
+		memcpy(buf + sizeof(l), &l, sizeof(l));
+	}
+}
+
+static void vm_get(struct virtio_device *vdev, unsigned int offset,
+		   void *buf, unsigned int len)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	void __iomem *p = vm->base + VIRTIO_MMIO_CONFIG + offset;
+	unsigned int i;
+	u32 gen;
+
+	if (!vm_config_ok(vdev, offset, len, "read")) {
+		memset(buf, 0, len);
+		return;
+	}
+	if (vm->version == 1) {
+		/* 4.2.4: legacy configuration is guest-endian bytes. */
+		for (i = 0; i < len; i++)
+			((u8 *)buf)[i] = readb(p + i);
+		return;
+	}
+	if (len != 8) {
+		vm_get_once(p, buf, len);
+		return;
+	}
+	/*
+	 * 4.2.2 ConfigGeneration, 2.5.1: a 64-bit field is two accesses;
+	 * repeat them until the generation is the same before and after.
+	 */
+	for (i = 0; i < VM_GEN_TRIES; i++) {
+		gen = readl(vm->base + VIRTIO_MMIO_CONFIG_GENERATION);
+		vm_get_once(p, buf, len);
+		if (readl(vm->base + VIRTIO_MMIO_CONFIG_GENERATION) == gen)
+			return;
+	}
+	dev_warn_ratelimited(&vdev->dev,
+			     "config read at %u: ConfigGeneration changed on each of %u tries; the device keeps changing its configuration\n",
+			     offset, VM_GEN_TRIES);
+}
+
+static void vm_set(struct virtio_device *vdev, unsigned int offset,
+		   const void *buf, unsigned int len)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	void __iomem *p = vm->base + VIRTIO_MMIO_CONFIG + offset;
+	unsigned int i;
+	__le16 w;
+	__le32 l;
+
+	if (!vm_config_ok(vdev, offset, len, "write"))
+		return;
+	if (vm->version == 1) {
+		for (i = 0; i < len; i++)
+			writeb(((const u8 *)buf)[i], p + i);
+		return;
+	}
+	switch (len) {
+	case 1:
+		writeb(*(const u8 *)buf, p);
+		break;
+	case 2:
+		memcpy(&w, buf, sizeof(w));
+		writew(le16_to_cpu(w), p);
+		break;
+	case 4:
+		memcpy(&l, buf, sizeof(l));
+		writel(le32_to_cpu(l), p);
+		break;
+	default:
+		memcpy(&l, buf, sizeof(l));
+		writel(le32_to_cpu(l), p);
+		memcpy(&l, buf + sizeof(l), sizeof(l));
+		writel(le32_to_cpu(l), p + sizeof(l));
+	}
+}
+
+static u32 vm_generation(struct virtio_device *vdev)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+
+	/* Version 1 has no ConfigGeneration register. */
+	if (vm->version == 1)
+		return 0;
+	return readl(vm->base + VIRTIO_MMIO_CONFIG_GENERATION);
+}
+
+static u8 vm_get_status(struct virtio_device *vdev)
+{
+	return readl(to_vm(vdev)->base + VIRTIO_MMIO_STATUS) & 0xff;
+}
+
+static void vm_set_status(struct virtio_device *vdev, u8 status)
+{
+	/* Ring memory is coherent; writel() orders it before this write. */
+	writel(status, to_vm(vdev)->base + VIRTIO_MMIO_STATUS);
+}
+
+static const char vm_gone[] =
+	"the register window does not answer; wrong base address, or the device is gone";
+static const char vm_hung[] = "the device is hung or does not implement reset";
+
+static void vm_reset(struct virtio_device *vdev)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	unsigned long deadline = jiffies + msecs_to_jiffies(VM_RESET_TIMEOUT_MS);
+	u32 status;
+
+	/* 4.2.2 Status: writing 0 resets; 2.4.2: done when it reads 0. */
+	writel(0, vm->base + VIRTIO_MMIO_STATUS);
+	while ((status = readl(vm->base + VIRTIO_MMIO_STATUS))) {
+		if (time_after(jiffies, deadline)) {
+			dev_err(&vdev->dev,
+				"device did not complete reset within %u ms (Status 0x%x): %s\n",
+				VM_RESET_TIMEOUT_MS, status,
+				status == ~0U ? vm_gone : vm_hung);
+			break;
+		}
+		usleep_range(1000, 2000);
+	}
+	/* No interrupt of the old configuration runs after this. */
+	if (vm->irq_requested)
+		synchronize_irq(vm->irq);
+}
+
+static u64 vm_get_features(struct virtio_device *vdev)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	u64 features;
+
+	/* 4.2.2: DeviceFeaturesSel selects 32 bits of DeviceFeatures. */
+	writel(0, vm->base + VIRTIO_MMIO_DEVICE_FEATURES_SEL);
+	features = readl(vm->base + VIRTIO_MMIO_DEVICE_FEATURES);
+	writel(1, vm->base + VIRTIO_MMIO_DEVICE_FEATURES_SEL);
+	features |= (u64)readl(vm->base + VIRTIO_MMIO_DEVICE_FEATURES) << 32;
+	return features;
+}
+
+static int vm_finalize_features(struct virtio_device *vdev)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	bool ring_reset = __virtio_test_bit(vdev, VIRTIO_F_RING_RESET);
+
+	vtr_finalize_ring(&vm->vtr);
+	/*
+	 * Queue reset would be the transport's, for either ring (the in-tree
+	 * ring's filter clears it), on version 2 only (version 1 has no
+	 * QueueReset, 4.2.4). But QEMU 7.2 offers VIRTIO_F_RING_RESET on
+	 * virtio-mmio without implementing QueueReset (0xc0 is a "bad register
+	 * offset" there, and QueueReady stays 1), so accepting it would break
+	 * any queue a driver resets. vm_disable_vq_and_reset() catches such a
+	 * device, but until a device that implements QueueReset has been
+	 * tested, the feature is not accepted; vm_ring_reset enables it.
+	 */
+	if (ring_reset && vm->version == 2 && vm_ring_reset)
+		__virtio_set_bit(vdev, VIRTIO_F_RING_RESET);
+	else
+		__virtio_clear_bit(vdev, VIRTIO_F_RING_RESET);
+	/* The in-tree ring's notification data is not written here. */
+	if (!vm->vtr.alt)
+		__virtio_clear_bit(vdev, VIRTIO_F_NOTIFICATION_DATA);
+	if (vm->version == 1) {
+		/* 4.2.4: a queue is one block at QueuePFN: split layout only. */
+		__virtio_clear_bit(vdev, VIRTIO_F_RING_PACKED);
+	} else if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
+		/* 4.2.2: version 2 is the non-legacy interface. */
+		dev_err(&vdev->dev,
+			"version 2 device does not offer VIRTIO_F_VERSION_1, which it must\n");
+		return -EINVAL;
+	}
+	writel(0, vm->base + VIRTIO_MMIO_DRIVER_FEATURES_SEL);
+	writel(lower_32_bits(vdev->features),
+	       vm->base + VIRTIO_MMIO_DRIVER_FEATURES);
+	writel(1, vm->base + VIRTIO_MMIO_DRIVER_FEATURES_SEL);
+	writel(upper_32_bits(vdev->features),
+	       vm->base + VIRTIO_MMIO_DRIVER_FEATURES);
+	return 0;
+}
+
+static bool vm_notify(struct virtqueue *vq)
+{
+	struct vtr_vq *info = to_vtr_vq(vq);
+
+	info->notifies++;
+	/*
+	 * 4.2.3.3: the queue index, or with VIRTIO_F_NOTIFICATION_DATA (alt
+	 * ring only) the 32-bit value the ring computes (2.9).
+	 */
+	if (info->alt && virtio_has_feature(vq->vdev,
+					    VIRTIO_F_NOTIFICATION_DATA))
+		writel(vra_notification_data(vq), info->notify_addr);
+	else
+		writel(vq->index, info->notify_addr);
+	return true;
+}
+
+/*
+ * 4.2.3.4: read InterruptStatus, acknowledge what it says, handle it.
+ *
+ * A used buffer that lands after the status read sets a bit that is
+ * already set, and the acknowledgment clears it. So the rings are looked
+ * at only after the acknowledgment has reached the device: the read of
+ * InterruptStatus that follows it flushes the write, and its value, if not
+ * zero, is another round. Each round offers the notification to every
+ * queue, and each queue checks its ring itself.
+ */
+static irqreturn_t vm_interrupt(int irq, void *opaque)
+{
+	struct vm_alt_device *vm = opaque;
+	unsigned int round;
+	u32 status, next;
+
+	status = readl(vm->base + VIRTIO_MMIO_INTERRUPT_STATUS) & VM_INT_MASK;
+	if (!status)
+		return IRQ_NONE;
+	for (round = 0; status; round++) {
+		if (round == VM_IRQ_ROUNDS) {
+			/* The line stays asserted: the next interrupt goes on. */
+			vm->irq_rounds_max++;
+			break;
+		}
+		writel(status, vm->base + VIRTIO_MMIO_INTERRUPT_ACK);
+		next = readl(vm->base + VIRTIO_MMIO_INTERRUPT_STATUS) &
+		       VM_INT_MASK;
+		if (status & VIRTIO_MMIO_INT_CONFIG) {
+			vm->irq_status_config++;
+			virtio_config_changed(&vm->vtr.vdev);
+		}
+		if (status & VIRTIO_MMIO_INT_VRING)
+			vtr_vqs_interrupt(&vm->vtr);
+		status = next;
+	}
+	return IRQ_HANDLED;
+}
+
+/* Stop the device using the selected queue; 0 or -ETIMEDOUT. */
+static int vm_queue_stop(struct vm_alt_device *vm, unsigned int index)
+{
+	unsigned long deadline;
+
+	writel(index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
+	if (vm->version == 1) {
+		/* 4.2.4: QueuePFN 0 means the queue is not in use. */
+		writel(0, vm->base + VIRTIO_MMIO_QUEUE_PFN);
+		return 0;
+	}
+	/* 4.2.2: write 0 to QueueReady and read it back. */
+	deadline = jiffies + msecs_to_jiffies(VM_READY_TIMEOUT_MS);
+	writel(0, vm->base + VIRTIO_MMIO_QUEUE_READY);
+	while (readl(vm->base + VIRTIO_MMIO_QUEUE_READY)) {
+		if (time_after(jiffies, deadline)) {
+			dev_err(&vm->vtr.vdev.dev,
+				"queue %u: QueueReady still reads 1 %u ms after writing 0; the device ignores queue teardown\n",
+				index, VM_READY_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		usleep_range(100, 200);
+	}
+	return 0;
+}
+
+static void vm_del_vqs(struct virtio_device *vdev)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	struct vtr_vq *info, *tmp;
+
+	list_for_each_entry_safe(info, tmp, &vm->vtr.vqs, node) {
+		vm_queue_stop(vm, info->vq->index);
+		vtr_del_vq(&vm->vtr, info->vq);
+	}
+	if (vm->irq_requested)
+		free_irq(vm->irq, vm);
+	vm->irq_requested = false;
+}
+
+/* Where the used ring starts when the used_event word is left out. */
+static size_t vm_used_off_without_event(unsigned int num, unsigned int align)
+{
+	return ALIGN(sizeof(struct vring_desc) * num +
+		     sizeof(__virtio16) * (2 + num), align);
+}
+
+/* Version 1 (4.2.4): QueueNum, QueueAlign, QueuePFN. */
+static int vm_activate_legacy(struct vm_alt_device *vm, struct virtqueue *vq)
+{
+	struct virtio_device *vdev = &vm->vtr.vdev;
+	dma_addr_t desc = vaq_desc_addr(vq);
+	unsigned int num = vaq_vring_size(vq);
+	u64 pfn = desc >> PAGE_SHIFT;
+	size_t used = vaq_used_addr(vq) - desc;
+
+	if (desc & ~PAGE_MASK || pfn >> 32) {
+		dev_err(&vdev->dev,
+			"queue %u: ring at %pad cannot be given as a 32-bit page number of %lu-byte pages\n",
+			vq->index, &desc, PAGE_SIZE);
+		return -E2BIG;
+	}
+	if (vm_used_off_without_event(num, vm->align) != used)
+		dev_warn(&vdev->dev,
+			 "queue %u: used ring at offset %zu (after the used_event word, 2.7.2); a device that leaves the word out uses offset %zu and loses every used buffer (seed 004): mmio_align=%u is affected, 64 or more is not\n",
+			 vq->index, used,
+			 vm_used_off_without_event(num, vm->align), vm->align);
+	writel(num, vm->base + VIRTIO_MMIO_QUEUE_NUM);
+	writel(vm->align, vm->base + VIRTIO_MMIO_QUEUE_ALIGN);
+	writel(pfn, vm->base + VIRTIO_MMIO_QUEUE_PFN);
+	return 0;
+}
+
+/* Version 2 (4.2.3.2): QueueNum and the three areas of the selected queue. */
+static void vm_set_areas(struct vm_alt_device *vm, struct virtqueue *vq)
+{
+	writel(vaq_vring_size(vq), vm->base + VIRTIO_MMIO_QUEUE_NUM);
+	vm_write64(vm, vaq_desc_addr(vq), VIRTIO_MMIO_QUEUE_DESC_LOW,
+		   VIRTIO_MMIO_QUEUE_DESC_HIGH);
+	vm_write64(vm, vaq_avail_addr(vq), VIRTIO_MMIO_QUEUE_AVAIL_LOW,
+		   VIRTIO_MMIO_QUEUE_AVAIL_HIGH);
+	vm_write64(vm, vaq_used_addr(vq), VIRTIO_MMIO_QUEUE_USED_LOW,
+		   VIRTIO_MMIO_QUEUE_USED_HIGH);
+}
+
+/* Version 2 (4.2.3.2): the areas, then QueueReady. */
+static int vm_activate(struct vm_alt_device *vm, struct virtqueue *vq)
+{
+	vm_set_areas(vm, vq);
+	writel(1, vm->base + VIRTIO_MMIO_QUEUE_READY);
+	return 0;
+}
+
+static struct virtqueue *vm_setup_vq(struct vm_alt_device *vm,
+				     unsigned int index,
+				     const struct va_vq_info *qi)
+{
+	struct virtio_device *vdev = &vm->vtr.vdev;
+	struct virtqueue *vq;
+	u32 num, max;
+	int err;
+
+	writel(index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
+	if (readl(vm->base + (vm->version == 1 ? VIRTIO_MMIO_QUEUE_PFN :
+			      VIRTIO_MMIO_QUEUE_READY))) {
+		dev_err(&vdev->dev, "queue %u (%s) is already in use\n", index,
+			qi->name);
+		return ERR_PTR(-ENOENT);
+	}
+	max = readl(vm->base + VIRTIO_MMIO_QUEUE_NUM_MAX);
+	if (!max) {
+		dev_err(&vdev->dev, "queue %u (%s) is not available\n", index,
+			qi->name);
+		return ERR_PTR(-ENOENT);
+	}
+	/* The split layout needs a power of two (2.7); take the largest. */
+	num = min_t(u32, max, 32768);
+	if (!virtio_has_feature(vdev, VIRTIO_F_RING_PACKED))
+		num = rounddown_pow_of_two(num);
+	if (num != max)
+		dev_info(&vdev->dev, "queue %u: QueueSizeMax %u, using %u\n",
+			 index, max, num);
+
+	vq = vtr_create_vq(&vm->vtr, index, num,
+			   vm->version == 1 ? vm->align : SMP_CACHE_BYTES,
+			   !virtio_has_feature(vdev, VIRTIO_F_ORDER_PLATFORM),
+			   qi->ctx, vm_notify, qi->callback, qi->name,
+			   &vm->pdev->dev);
+	if (IS_ERR(vq)) {
+		dev_err(&vdev->dev, "queue %u (%s): ring of %u: %pe\n", index,
+			qi->name, num, vq);
+		return vq;
+	}
+	to_vtr_vq(vq)->notify_addr = vm->base + VIRTIO_MMIO_QUEUE_NOTIFY;
+
+	err = vm->version == 1 ? vm_activate_legacy(vm, vq) :
+				 vm_activate(vm, vq);
+	if (err) {
+		vtr_del_vq(&vm->vtr, vq);
+		return ERR_PTR(err);
+	}
+	return vq;
+}
+
+static int vm_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
+			    struct virtqueue *vqs[],
+			    struct va_vq_info vqs_info[],
+			    struct irq_affinity *desc)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	unsigned int i, index = 0;
+	int err;
+
+	/* 4.2.3.4: one interrupt line for every queue and the config. */
+	err = request_irq(vm->irq, vm_interrupt, IRQF_SHARED,
+			  dev_name(&vdev->dev), vm);
+	if (err) {
+		dev_err(&vdev->dev, "requesting interrupt %d: %pe\n", vm->irq,
+			ERR_PTR(err));
+		return err;
+	}
+	vm->irq_requested = true;
+
+	for (i = 0; i < nvqs; i++) {
+		if (!vqs_info[i].name) {
+			vqs[i] = NULL;
+			continue;
+		}
+		vqs[i] = vm_setup_vq(vm, index++, &vqs_info[i]);
+		if (IS_ERR(vqs[i])) {
+			err = PTR_ERR(vqs[i]);
+			vm_del_vqs(vdev);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int vm_find_vqs(VA_FIND_VQS_ARGS)
+{
+	return VA_FIND_VQS_CALL(vm_find_vqs_info);
+}
+
+/*
+ * 2.6.1, 4.2.2 QueueReset: stop queue @vq in the device. The queue leaves
+ * the interrupt path first, so no callback runs while the ring is reset;
+ * then 1 goes to QueueReset and the device has VM_RESET_TIMEOUT_MS to show
+ * 0 there and in QueueReady.
+ */
+static int vm_disable_vq_and_reset(struct virtqueue *vq)
+{
+	struct virtio_device *vdev = vq->vdev;
+	struct vm_alt_device *vm = to_vm(vdev);
+	unsigned long deadline;
+
+	if (!virtio_has_feature(vdev, VIRTIO_F_RING_RESET) || vm->version != 2)
+		return -EOPNOTSUPP;
+	if (vq->reset)
+		return -EBUSY;
+	vtr_vq_stop(&vm->vtr, vq);
+
+	deadline = jiffies + msecs_to_jiffies(VM_RESET_TIMEOUT_MS);
+	writel(vq->index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
+	writel(1, vm->base + VIRTIO_MMIO_QUEUE_RESET);
+	while (readl(vm->base + VIRTIO_MMIO_QUEUE_RESET)) {
+		if (time_after(jiffies, deadline)) {
+			dev_err(&vdev->dev,
+				"queue %u: QueueReset still reads 1 after %u ms; the device did not finish the reset, the queue stays stopped\n",
+				vq->index, VM_RESET_TIMEOUT_MS);
+			vaq_break(vq);
+			return -ETIMEDOUT;
+		}
+		usleep_range(1000, 2000);
+	}
+	if (readl(vm->base + VIRTIO_MMIO_QUEUE_READY)) {
+		dev_err(&vdev->dev,
+			"queue %u: QueueReady reads 1 after the reset completed (4.2.2: it must read 0); the queue stays stopped\n",
+			vq->index);
+		vaq_break(vq);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* 2.6.1.2: give the reset queue its (maybe new) ring and enable it. */
+static int vm_enable_vq_after_reset(struct virtqueue *vq)
+{
+	struct virtio_device *vdev = vq->vdev;
+	struct vm_alt_device *vm = to_vm(vdev);
+	u32 reset, ready;
+
+	if (!vq->reset || vm->version != 2)
+		return -EBUSY;
+	writel(vq->index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
+	reset = readl(vm->base + VIRTIO_MMIO_QUEUE_RESET);
+	ready = readl(vm->base + VIRTIO_MMIO_QUEUE_READY);
+	if (reset || ready) {
+		dev_err(&vdev->dev,
+			"queue %u: not in reset state (QueueReset %u, QueueReady %u); not re-enabling it\n",
+			vq->index, reset, ready);
+		return -EBUSY;
+	}
+	vm_set_areas(vm, vq);
+	vtr_vq_restart(&vm->vtr, vq);
+	writel(1, vm->base + VIRTIO_MMIO_QUEUE_READY);
+	return 0;
+}
+
+static void vm_synchronize_cbs(struct virtio_device *vdev)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+
+	if (vm->irq_requested)
+		synchronize_irq(vm->irq);
+}
+
+static const char *vm_bus_name(struct virtio_device *vdev)
+{
+	return dev_name(&to_vm(vdev)->pdev->dev);
+}
+
+static bool vm_get_shm_region(struct virtio_device *vdev,
+			      struct virtio_shm_region *region, u8 id)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	u64 len, addr;
+
+	/* Version 1 has no shared memory registers. */
+	if (vm->version == 1)
+		return false;
+	/* 4.2.2 SHMSel, SHMLen, SHMBase; 2.10: a length of -1: no region. */
+	writel(id, vm->base + VIRTIO_MMIO_SHM_SEL);
+	len = vm_read64(vm, VIRTIO_MMIO_SHM_LEN_LOW, VIRTIO_MMIO_SHM_LEN_HIGH);
+	if (len == ~0ULL)
+		return false;
+	addr = vm_read64(vm, VIRTIO_MMIO_SHM_BASE_LOW,
+			 VIRTIO_MMIO_SHM_BASE_HIGH);
+	if (!len || addr == ~0ULL || addr + len - 1 < addr) {
+		dev_err(&vdev->dev,
+			"shared memory region %u: base 0x%llx length 0x%llx is not a valid range; ignored\n",
+			id, addr, len);
+		return false;
+	}
+	region->addr = addr;
+	region->len = len;
+	return true;
+}
+
+static void vm_show(struct vtr_device *vd, struct seq_file *s)
+{
+	struct vm_alt_device *vm = container_of(vd, struct vm_alt_device, vtr);
+	struct resource *res = platform_get_resource(vm->pdev, IORESOURCE_MEM,
+						     0);
+	struct vtr_vq *info;
+	unsigned long flags;
+
+	seq_printf(s, "mmio %s\n", dev_name(&vm->pdev->dev));
+	if (res)
+		seq_printf(s, "base 0x%llx\n", (u64)res->start);
+	seq_printf(s, "size %llu\n", (u64)vm->len);
+	seq_printf(s, "irq %d\n", vm->irq);
+	seq_printf(s, "version %u\n", vm->version);
+	if (vm->version == 1) {
+		seq_printf(s, "guest_page_size %lu\n", PAGE_SIZE);
+		seq_printf(s, "queue_align %u\n", vm->align);
+	}
+	seq_printf(s, "irq_config %llu\n", READ_ONCE(vm->irq_status_config));
+	seq_printf(s, "irq_rounds_max %llu\n", READ_ONCE(vm->irq_rounds_max));
+	/* Where each queue's areas are, as given to the device. */
+	spin_lock_irqsave(&vd->lock, flags);
+	list_for_each_entry(info, &vd->vqs, node) {
+		dma_addr_t d = vaq_desc_addr(info->vq);
+
+		seq_printf(s, "vq%u size %u desc 0x%llx avail_off %llu used_off %llu\n",
+			   info->vq->index, vaq_vring_size(info->vq), (u64)d,
+			   (u64)(vaq_avail_addr(info->vq) - d),
+			   (u64)(vaq_used_addr(info->vq) - d));
+	}
+	spin_unlock_irqrestore(&vd->lock, flags);
+}
+
+static const struct virtio_config_ops vm_config_ops = {
+	.get			= vm_get,
+	.set			= vm_set,
+	.generation		= vm_generation,
+	.get_status		= vm_get_status,
+	.set_status		= vm_set_status,
+	.reset			= vm_reset,
+	.find_vqs		= vm_find_vqs,
+	.del_vqs		= vm_del_vqs,
+	.synchronize_cbs	= vm_synchronize_cbs,
+	.get_features		= vm_get_features,
+	.finalize_features	= vm_finalize_features,
+	.bus_name		= vm_bus_name,
+	.get_shm_region		= vm_get_shm_region,
+	.disable_vq_and_reset	= vm_disable_vq_and_reset,
+	.enable_vq_after_reset	= vm_enable_vq_after_reset,
+};
+
+static void vm_release(struct device *dev)
+{
+	struct virtio_device *vdev = dev_to_virtio(dev);
+
+	kfree(to_vm(vdev));
+}
+
+/* 4.2.3.1: MagicValue, Version, DeviceID; -ENODEV to leave the device. */
+static int vm_identify(struct vm_alt_device *vm)
+{
+	struct device *dev = &vm->pdev->dev;
+	u32 magic;
+
+	magic = readl(vm->base + VIRTIO_MMIO_MAGIC_VALUE);
+	if (magic != VM_MAGIC) {
+		dev_warn(dev, "MagicValue 0x%08x, not 0x%08x: not a virtio-mmio device\n",
+			 magic, VM_MAGIC);
+		return -ENODEV;
+	}
+	vm->version = readl(vm->base + VIRTIO_MMIO_VERSION);
+	if (vm->version != 1 && vm->version != 2) {
+		dev_err(dev, "Version %u: only 1 (legacy) and 2 are known\n",
+			vm->version);
+		return -ENODEV;
+	}
+	vm->vtr.vdev.id.device = readl(vm->base + VIRTIO_MMIO_DEVICE_ID);
+	/* A placeholder: no error may be reported (4.2.2). */
+	if (!vm->vtr.vdev.id.device)
+		return -ENODEV;
+	vm->vtr.vdev.id.vendor = readl(vm->base + VIRTIO_MMIO_VENDOR_ID);
+	return 0;
+}
+
+static int vm_probe(struct platform_device *pdev)
+{
+	struct vm_alt_device *vm;
+	struct resource *res;
+	int err;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return -ENOMEM;
+	vm->pdev = pdev;
+	vtr_init(&vm->vtr, "mmio");
+	vm->vtr.show = vm_show;
+	vm->vtr.vdev.dev.parent = &pdev->dev;
+	vm->vtr.vdev.dev.release = vm_release;
+	vm->vtr.vdev.config = &vm_config_ops;
+
+	vm->base = devm_platform_get_and_ioremap_resource(pdev, 0, &res);
+	if (IS_ERR(vm->base)) {
+		err = PTR_ERR(vm->base);
+		dev_err(&pdev->dev, "mapping the register window: %pe\n",
+			vm->base);
+		goto free;
+	}
+	vm->len = resource_size(res);
+	if (vm->len < VIRTIO_MMIO_CONFIG) {
+		dev_err(&pdev->dev,
+			"register window of %llu bytes is smaller than the 0x%x bytes of registers\n",
+			(u64)vm->len, VIRTIO_MMIO_CONFIG);
+		err = -EINVAL;
+		goto free;
+	}
+	err = vm_identify(vm);
+	if (err)
+		goto free;
+	vm->irq = platform_get_irq(pdev, 0);
+	if (vm->irq < 0) {
+		err = vm->irq;
+		goto free;
+	}
+
+	if (vm->version == 1) {
+		/* 4.2.4: before any queue; QueuePFN counts these pages. */
+		writel(PAGE_SIZE, vm->base + VIRTIO_MMIO_GUEST_PAGE_SIZE);
+		vm->align = vm_legacy_align;
+		/* A 32-bit QueuePFN reaches 32 + PAGE_SHIFT address bits. */
+		err = dma_set_mask(&pdev->dev, DMA_BIT_MASK(64));
+		if (!err)
+			err = dma_set_coherent_mask(&pdev->dev,
+						    DMA_BIT_MASK(32 + PAGE_SHIFT));
+	} else {
+		err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	}
+	if (err)
+		err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
+	if (err) {
+		dev_err(&pdev->dev, "no usable DMA mask\n");
+		goto free;
+	}
+	platform_set_drvdata(pdev, vm);
+
+	err = vtr_register(&vm->vtr);
+	if (err) {
+		dev_err(&pdev->dev, "registering the virtio device: %d\n", err);
+		/* Registered once: vm_release() frees it. */
+		put_device(&vm->vtr.vdev.dev);
+		return err;
+	}
+	dev_info(&pdev->dev, "virtio device %u, virtio-mmio version %u, as %s\n",
+		 vm->vtr.vdev.id.device, vm->version,
+		 dev_name(&vm->vtr.vdev.dev));
+	return 0;
+
+free:
+	kfree(vm);
+	return err;
+}
+
+static void vm_remove(struct platform_device *pdev)
+{
+	struct vm_alt_device *vm = platform_get_drvdata(pdev);
+	/* Keep @vm until vtr_unregister() is done with it. */
+	struct device *dev = get_device(&vm->vtr.vdev.dev);
+
+	vtr_unregister(&vm->vtr);
+	put_device(dev);
+}
+
+/* Matched only when bound by hand or nobody else drives the device. */
+static const struct of_device_id vm_of_ids[] = {
+	{ .compatible = "virtio,mmio" },
+	{ }
+};
+
+static const struct acpi_device_id vm_acpi_ids[] = {
+	{ "LNRO0005" },
+	{ }
+};
+
+static struct platform_driver vm_driver = {
+	.probe			= vm_probe,
+	/* .remove: see vm_alt_init() */
+	.driver			= {
+		.name			= "virtio-alt-mmio",
+		.of_match_table		= vm_of_ids,
+		.acpi_match_table	= vm_acpi_ids,
+	},
+};
+
+/*
+ * devices=: platform devices made by hand, in the syntax of the in-tree
+ * virtio_mmio.device= (<size>@<baseaddr>:<irq>[:<id>], comma separated).
+ * The parameter is parsed before module init; the devices are created in
+ * vm_alt_init() and removed in vm_alt_exit().
+ */
+struct vm_cmdline_dev {
+	u64 size;
+	u64 base;
+	unsigned int irq;
+	int id;
+};
+
+static struct vm_cmdline_dev vm_cmdline[VM_CMDLINE_MAX];
+static unsigned int vm_ncmdline;
+static int vm_cmdline_next_id;
+static struct platform_device *vm_cmdline_pdev[VM_CMDLINE_MAX];
+
+/* Parse one entry (modified in place); 0, or -EINVAL with *@what set. */
+static int vm_parse_device(char *tok, struct vm_cmdline_dev *d,
+			   const char **what)
+{
+	char *p, *field;
+
+	d->size = memparse(tok, &p);
+	if (p == tok || *p != '@') {
+		*what = "<size> (a number with an optional K, M or G suffix, then '@')";
+		return -EINVAL;
+	}
+	if (d->size < VIRTIO_MMIO_CONFIG) {
+		*what = "<size> (at least 0x100, the registers)";
+		return -EINVAL;
+	}
+	p++;
+	field = strsep(&p, ":");
+	if (kstrtou64(field, 0, &d->base)) {
+		*what = "<baseaddr> (a number)";
+		return -EINVAL;
+	}
+	if (d->base + d->size - 1 < d->base) {
+		*what = "<size>@<baseaddr> (the window wraps around)";
+		return -EINVAL;
+	}
+	if (!p) {
+		*what = "<irq> (missing)";
+		return -EINVAL;
+	}
+	field = strsep(&p, ":");
+	if (kstrtouint(field, 0, &d->irq) || !d->irq) {
+		*what = "<irq> (a number other than 0)";
+		return -EINVAL;
+	}
+	d->id = -1;
+	if (p && (kstrtoint(p, 0, &d->id) || d->id < 0)) {
+		*what = "<id> (a number from 0 up)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Does @d's window overlap one of the first @n entries? */
+static bool vm_cmdline_overlaps(const struct vm_cmdline_dev *d, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (d->base <= vm_cmdline[i].base + vm_cmdline[i].size - 1 &&
+		    vm_cmdline[i].base <= d->base + d->size - 1)
+			return true;
+	return false;
+}
+
+static int vm_devices_set(const char *val, const struct kernel_param *kp)
+{
+	char *buf, *rest, *tok, *copy;
+	struct vm_cmdline_dev d;
+	unsigned int n = vm_ncmdline;
+	const char *what;
+	int err = 0;
+
+	buf = kstrdup(val, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	rest = strim(buf);
+	if (!*rest)
+		goto out;
+	while ((tok = strsep(&rest, ",")) && !err) {
+		copy = kstrdup(tok, GFP_KERNEL);
+		if (!copy) {
+			err = -ENOMEM;
+			break;
+		}
+		what = "entry (empty)";
+		err = *tok ? vm_parse_device(tok, &d, &what) : -EINVAL;
+		if (!err && n == VM_CMDLINE_MAX) {
+			what = "entry (more than " __stringify(VM_CMDLINE_MAX) " devices)";
+			err = -EINVAL;
+		}
+		if (!err && vm_cmdline_overlaps(&d, n)) {
+			what = "<size>@<baseaddr> (overlaps an earlier entry)";
+			err = -EINVAL;
+		}
+		if (err)
+			pr_err("devices=%s: bad %s in '%s'; expected %s, comma separated, e.g. 0x200@0xfeb00000:5\n",
+			       val, what, copy, VM_CMDLINE_FORM);
+		else
+			vm_cmdline[n++] = d;
+		kfree(copy);
+	}
+	/* All or nothing: a bad entry leaves no entry of this value. */
+	if (!err)
+		vm_ncmdline = n;
+out:
+	kfree(buf);
+	return err;
+}
+
+static int vm_devices_get(char *buf, const struct kernel_param *kp)
+{
+	int len = 0;
+	unsigned int i;
+
+	for (i = 0; i < vm_ncmdline; i++) {
+		const struct vm_cmdline_dev *d = &vm_cmdline[i];
+
+		len += sysfs_emit_at(buf, len, "%s0x%llx@0x%llx:%u", i ? "," : "",
+				     d->size, d->base, d->irq);
+		if (d->id >= 0)
+			len += sysfs_emit_at(buf, len, ":%d", d->id);
+	}
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
+static const struct kernel_param_ops vm_devices_ops = {
+	.set = vm_devices_set,
+	.get = vm_devices_get,
+};
+module_param_cb(devices, &vm_devices_ops, NULL, 0444);
+MODULE_PARM_DESC(devices,
+		 "virtio-mmio devices to create, as for virtio_mmio.device=: <size>@<baseaddr>:<irq>[:<id>], comma separated; a bad entry fails the load");
+
+static void vm_cmdline_remove(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm_ncmdline; i++) {
+		if (vm_cmdline_pdev[i])
+			platform_device_unregister(vm_cmdline_pdev[i]);
+		vm_cmdline_pdev[i] = NULL;
+	}
+}
+
+static int vm_cmdline_create(void)
+{
+	struct platform_device *pdev;
+	unsigned int i;
+
+	for (i = 0; i < vm_ncmdline; i++) {
+		const struct vm_cmdline_dev *d = &vm_cmdline[i];
+		struct resource res[2] = {
+			DEFINE_RES_MEM(d->base, d->size),
+			DEFINE_RES_IRQ(d->irq),
+		};
+		int id = d->id >= 0 ? d->id : vm_cmdline_next_id;
+
+		vm_cmdline_next_id = id + 1;
+		pdev = platform_device_register_simple("virtio-alt-mmio", id,
+						       res, ARRAY_SIZE(res));
+		if (IS_ERR(pdev)) {
+			pr_err("devices=: creating virtio-alt-mmio.%d at 0x%llx-0x%llx, irq %u: %pe\n",
+			       id, d->base, d->base + d->size - 1, d->irq, pdev);
+			vm_cmdline_remove();
+			return PTR_ERR(pdev);
+		}
+		vm_cmdline_pdev[i] = pdev;
+		pr_info("devices=: virtio-alt-mmio.%d at 0x%llx-0x%llx, irq %u\n",
+			id, d->base, d->base + d->size - 1, d->irq);
+	}
+	return 0;
+}
+
+/**
+ * vm_alt_init() - register virtio-alt-mmio and create the devices= devices
+ *
+ * The driver binds the devices of the devices= parameter, and ACPI
+ * (LNRO0005) or device tree (virtio,mmio) devices that no driver owns.
+ *
+ * Context: module init, after the devices= parameter was parsed.
+ * Return: 0, or the error of platform_driver_register() or of creating a
+ * devices= device; on error nothing is left registered.
+ */
+int vm_alt_init(void)
+{
+	int err;
+
+	va_platform_set_remove(&vm_driver, vm_remove);
+	err = platform_driver_register(&vm_driver);
+	if (err)
+		return err;
+	err = vm_cmdline_create();
+	if (err)
+		platform_driver_unregister(&vm_driver);
+	return err;
+}
+
+/**
+ * vm_alt_exit() - remove the devices= devices and unregister the driver
+ *
+ * Context: module exit.
+ */
+void vm_alt_exit(void)
+{
+	vm_cmdline_remove();
+	platform_driver_unregister(&vm_driver);
+}
