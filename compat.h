@@ -10,6 +10,13 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
+
+/* get_unaligned_le32() and friends moved to linux/unaligned.h in 6.12. */
+#ifdef VA_HAVE_LINUX_UNALIGNED
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 #include <linux/virtio_pci.h>
 
 /*

@@ -27,6 +27,7 @@
 
 #include "admin.h"
 #include "compat.h"
+#include "pci_caps.h"
 #include "transport.h"
 #include "vq.h"
 
@@ -84,6 +85,11 @@ module_param_cb(pci_irq, &vp_irq_param_ops, NULL, 0644);
 MODULE_PARM_DESC(pci_irq,
 		 "virtio-alt-pci interrupts: auto (default: MSI-X per queue, else one MSI-X vector for all queues, else INTx), or force msix-per-vq, msix-shared or intx (no fallback). Read when a driver sets up its queues.");
 
+static bool vp_window_param;
+module_param_named(pci_cfg_window, vp_window_param, bool, 0444);
+MODULE_PARM_DESC(pci_cfg_window,
+		 "virtio-alt-pci: read and write device configuration through the VIRTIO_PCI_CAP_PCI_CFG access window in PCI configuration space instead of the BAR, to exercise a device's window (default N)");
+
 static bool vp_legacy_param;
 module_param_named(pci_legacy, vp_legacy_param, bool, 0444);
 MODULE_PARM_DESC(pci_legacy,
@@ -107,6 +113,10 @@ struct vp_alt_device {
 	bool legacy;			/* the 0.9.5 interface, in BAR0 */
 	void __iomem *ioaddr;		/* legacy: BAR0 */
 
+	struct vp_caps caps;		/* the modern interface's structures */
+	bool window;			/* device config through PCI_CFG */
+	spinlock_t window_lock;		/* the PCI_CFG window's registers */
+	u64 window_accesses;
 	struct vp_common_cfg __iomem *common;
 	size_t common_len;
 	void __iomem *device;
@@ -168,54 +178,123 @@ static void vp_iowrite64(u64 val, __le32 __iomem *lo, __le32 __iomem *hi)
 	iowrite32(upper_32_bits(val), hi);
 }
 
-/* Find the first usable capability of @type; 0 if none. */
-static int vp_find_cap(struct pci_dev *pdev, u8 type, int *bars)
+/* Map the structure @c locates; check it has @minlen bytes. */
+static void __iomem *vp_map_cap(struct vp_alt_device *vp,
+				const struct vp_cap *c, size_t minlen,
+				size_t *len)
 {
-	int pos;
-
-	for (pos = pci_find_capability(pdev, PCI_CAP_ID_VNDR); pos > 0;
-	     pos = pci_find_next_capability(pdev, pos, PCI_CAP_ID_VNDR)) {
-		u8 cfg_type, bar;
-
-		pci_read_config_byte(pdev, pos + offsetof(struct virtio_pci_cap,
-							  cfg_type), &cfg_type);
-		pci_read_config_byte(pdev, pos + offsetof(struct virtio_pci_cap,
-							  bar), &bar);
-		/* 4.1.4: BAR values 0x6 to 0xff are reserved; skip them. */
-		if (cfg_type == type && bar < PCI_STD_NUM_BARS &&
-		    pci_resource_len(pdev, bar)) {
-			*bars |= BIT(bar);
-			return pos;
-		}
-	}
-	return 0;
-}
-
-/* Map the structure a capability points at; check it has @minlen bytes. */
-static void __iomem *vp_map_cap(struct vp_alt_device *vp, int pos,
-				size_t minlen, size_t *len)
-{
-	struct pci_dev *pdev = vp->pdev;
-	u32 offset, length;
-	u8 bar;
-
-	pci_read_config_byte(pdev, pos + offsetof(struct virtio_pci_cap, bar),
-			     &bar);
-	pci_read_config_dword(pdev, pos + offsetof(struct virtio_pci_cap,
-						   offset), &offset);
-	pci_read_config_dword(pdev, pos + offsetof(struct virtio_pci_cap,
-						   length), &length);
-	if (length < minlen ||
-	    (u64)offset + length > pci_resource_len(pdev, bar)) {
-		dev_err(&pdev->dev,
-			"capability at 0x%x: %u bytes at 0x%x do not fit BAR%u (%llu bytes) or are fewer than %zu\n",
-			pos, length, offset, bar,
-			(u64)pci_resource_len(pdev, bar), minlen);
+	if (c->length < minlen) {
+		dev_err(&vp->pdev->dev,
+			"capability at 0x%02x: %llu bytes, fewer than the %zu the structure needs\n",
+			c->pos, c->length, minlen);
 		return NULL;
 	}
 	if (len)
-		*len = length;
-	return pci_iomap_range(pdev, bar, offset, length);
+		*len = c->length;
+	return pci_iomap_range(vp->pdev, c->bar, c->offset, c->length);
+}
+
+/*
+ * 4.1.4.9: @len (1, 2 or 4) bytes at @offset of the device configuration
+ * through the PCI configuration access capability: BAR, offset and length
+ * into the capability, then the data through pci_cfg_data.
+ */
+static u32 vp_window(struct vp_alt_device *vp, unsigned int offset,
+		     unsigned int len, u32 val, bool write)
+{
+	struct pci_dev *pdev = vp->pdev;
+	int pos = vp->caps.pci_cfg.pos;
+	int data = pos + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
+	unsigned long flags;
+	u16 w = 0;
+	u8 b = 0;
+
+	spin_lock_irqsave(&vp->window_lock, flags);
+	pci_write_config_byte(pdev, pos + offsetof(struct virtio_pci_cap, bar),
+			      vp->caps.device.bar);
+	pci_write_config_dword(pdev, pos + offsetof(struct virtio_pci_cap,
+						    offset),
+			       vp->caps.device.offset + offset);
+	pci_write_config_dword(pdev, pos + offsetof(struct virtio_pci_cap,
+						    length), len);
+	switch (len) {
+	case 1:
+		if (write)
+			pci_write_config_byte(pdev, data, val);
+		else
+			pci_read_config_byte(pdev, data, &b);
+		val = b;
+		break;
+	case 2:
+		if (write)
+			pci_write_config_word(pdev, data, val);
+		else
+			pci_read_config_word(pdev, data, &w);
+		val = w;
+		break;
+	default:
+		if (write)
+			pci_write_config_dword(pdev, data, val);
+		else
+			pci_read_config_dword(pdev, data, &val);
+	}
+	vp->window_accesses++;
+	spin_unlock_irqrestore(&vp->window_lock, flags);
+	return val;
+}
+
+/* Device configuration through the window: aligned accesses (4.1.4.9.1). */
+static void vp_window_get(struct vp_alt_device *vp, unsigned int offset,
+			  u8 *buf, unsigned int len)
+{
+	unsigned int n;
+
+	for (; len; offset += n, buf += n, len -= n) {
+		n = len >= 4 && !(offset % 4) ? 4 :
+		    len >= 2 && !(offset % 2) ? 2 : 1;
+		if (n == 4)
+			put_unaligned_le32(vp_window(vp, offset, 4, 0, false), buf);
+		else if (n == 2)
+			put_unaligned_le16(vp_window(vp, offset, 2, 0, false), buf);
+		else
+			*buf = vp_window(vp, offset, 1, 0, false);
+	}
+}
+
+static void vp_window_set(struct vp_alt_device *vp, unsigned int offset,
+			  const u8 *buf, unsigned int len)
+{
+	unsigned int n;
+
+	for (; len; offset += n, buf += n, len -= n) {
+		n = len >= 4 && !(offset % 4) ? 4 :
+		    len >= 2 && !(offset % 2) ? 2 : 1;
+		if (n == 4)
+			vp_window(vp, offset, 4, get_unaligned_le32(buf), true);
+		else if (n == 2)
+			vp_window(vp, offset, 2, get_unaligned_le16(buf), true);
+		else
+			vp_window(vp, offset, 1, *buf, true);
+	}
+}
+
+/* 4.1.4.7: a shared memory region, by id. */
+static bool vp_get_shm_region(struct virtio_device *vdev,
+			      struct virtio_shm_region *region, u8 id)
+{
+	struct vp_alt_device *vp = to_vp(vdev);
+	unsigned int i;
+
+	for (i = 0; i < vp->caps.nshm; i++) {
+		const struct vp_cap *c = &vp->caps.shm[i];
+
+		if (c->id != id)
+			continue;
+		region->addr = pci_resource_start(vp->pdev, c->bar) + c->offset;
+		region->len = c->length;
+		return true;
+	}
+	return false;
 }
 
 static void vp_get(struct virtio_device *vdev, unsigned int offset,
@@ -231,6 +310,10 @@ static void vp_get(struct virtio_device *vdev, unsigned int offset,
 				    "config read of %u bytes at %u outside the %zu-byte device configuration\n",
 				    len, offset, vp->device_len);
 		memset(buf, 0, len);
+		return;
+	}
+	if (vp->window) {
+		vp_window_get(vp, offset, buf, len);
 		return;
 	}
 	switch (len) {
@@ -270,6 +353,10 @@ static void vp_set(struct virtio_device *vdev, unsigned int offset,
 		dev_err_ratelimited(&vdev->dev,
 				    "config write of %u bytes at %u outside the %zu-byte device configuration\n",
 				    len, offset, vp->device_len);
+		return;
+	}
+	if (vp->window) {
+		vp_window_set(vp, offset, buf, len);
 		return;
 	}
 	switch (len) {
@@ -990,6 +1077,14 @@ static void vp_show(struct vtr_device *vd, struct seq_file *s)
 		return;
 	seq_printf(s, "notify_off_multiplier %u\n", vp->notify_off_multiplier);
 	seq_printf(s, "device_cfg_len %zu\n", vp->device_len);
+	seq_printf(s, "config_access %s\n", vp->window ? "window" : "bar");
+	if (vp->window)
+		seq_printf(s, "window_accesses %llu\n",
+			   READ_ONCE(vp->window_accesses));
+	for (v = 0; v < vp->caps.nshm; v++)
+		seq_printf(s, "shm %u bar %u offset 0x%llx length 0x%llx\n",
+			   vp->caps.shm[v].id, vp->caps.shm[v].bar,
+			   vp->caps.shm[v].offset, vp->caps.shm[v].length);
 }
 
 static const struct virtio_config_ops vp_config_ops = {
@@ -1007,6 +1102,7 @@ static const struct virtio_config_ops vp_config_ops = {
 	.get_features		= vp_get_features,
 	.finalize_features	= vp_finalize_features,
 	.bus_name		= vp_bus_name,
+	.get_shm_region		= vp_get_shm_region,
 };
 
 /*
@@ -1168,46 +1264,75 @@ static int vpl_map(struct vp_alt_device *vp)
 	return 0;
 }
 
+/* Read configuration space and the BAR sizes, and parse the capabilities. */
+static int vp_read_caps(struct vp_alt_device *vp)
+{
+	struct pci_dev *pdev = vp->pdev;
+	u64 bar_len[VP_NUM_BARS];
+	unsigned int i;
+	u8 *cfg;
+	u32 v;
+	int err;
+
+	cfg = kzalloc(VP_CFG_SPACE, GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	for (i = 0; i < VP_CFG_SPACE; i += 4) {
+		pci_read_config_dword(pdev, i, &v);
+		put_unaligned_le32(v, cfg + i);
+	}
+	for (i = 0; i < VP_NUM_BARS; i++)
+		bar_len[i] = pci_resource_len(pdev, i);
+	err = vp_parse_caps(&pdev->dev, cfg, bar_len, &vp->caps);
+	kfree(cfg);
+	return err;
+}
+
 static int vp_map(struct vp_alt_device *vp)
 {
 	struct pci_dev *pdev = vp->pdev;
 	bool transitional = pdev->device < 0x1040;
-	int common, isr, notify, device;
+	const struct vp_caps *c = &vp->caps;
 	int err;
 
-	common = vp_find_cap(pdev, VIRTIO_PCI_CAP_COMMON_CFG, &vp->bars);
-	isr = vp_find_cap(pdev, VIRTIO_PCI_CAP_ISR_CFG, &vp->bars);
-	notify = vp_find_cap(pdev, VIRTIO_PCI_CAP_NOTIFY_CFG, &vp->bars);
-	device = vp_find_cap(pdev, VIRTIO_PCI_CAP_DEVICE_CFG, &vp->bars);
-	if (!common || !isr || !notify || (vp_legacy_param && transitional)) {
+	err = vp_read_caps(vp);
+	if (err || (vp_legacy_param && transitional)) {
 		if (transitional)
 			return vpl_map(vp);
 		dev_err(&pdev->dev,
-			"no modern virtio capabilities (common %d, isr %d, notify %d), and a device id 0x%04x without the legacy interface\n",
-			common, isr, notify, pdev->device);
+			"no usable modern virtio capabilities (%pe), and device id 0x%04x has no legacy interface\n",
+			ERR_PTR(err), pdev->device);
 		return -ENODEV;
 	}
+	vp->bars = BIT(c->common.bar) | BIT(c->isr.bar) | BIT(c->notify.bar);
+	if (c->device.pos)
+		vp->bars |= BIT(c->device.bar);
 	err = pci_request_selected_regions(pdev, vp->bars, "virtio-alt-pci");
 	if (err)
 		return err;
 
-	pci_read_config_dword(pdev, notify +
-			      offsetof(struct virtio_pci_notify_cap,
-				       notify_off_multiplier),
-			      &vp->notify_off_multiplier);
-	vp->common = vp_map_cap(vp, common,
+	vp->notify_off_multiplier = c->notify_off_multiplier;
+	vp->common = vp_map_cap(vp, &c->common,
 				sizeof(struct virtio_pci_common_cfg),
 				&vp->common_len);
-	vp->isr = vp_map_cap(vp, isr, 1, NULL);
-	vp->notify_base = vp_map_cap(vp, notify, sizeof(u16), &vp->notify_len);
-	if (device)
-		vp->device = vp_map_cap(vp, device, 0, &vp->device_len);
+	vp->isr = vp_map_cap(vp, &c->isr, 1, NULL);
+	vp->notify_base = vp_map_cap(vp, &c->notify, sizeof(u16),
+				     &vp->notify_len);
+	if (c->device.pos)
+		vp->device = vp_map_cap(vp, &c->device, 0, &vp->device_len);
 	if (!vp->common || !vp->isr || !vp->notify_base ||
-	    (device && !vp->device)) {
+	    (c->device.pos && !vp->device)) {
 		vp_unmap(vp);
 		pci_release_selected_regions(pdev, vp->bars);
 		return -EINVAL;
 	}
+	if (vp_window_param && c->pci_cfg.pos && c->device.pos)
+		vp->window = true;
+	else if (vp_window_param)
+		dev_warn(&pdev->dev,
+			 "pci_cfg_window=Y, but the device has no %s capability; device configuration goes through the BAR\n",
+			 c->pci_cfg.pos ? "device configuration" :
+			 "PCI configuration access");
 	return 0;
 }
 
@@ -1226,6 +1351,7 @@ static int vp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	vp->pdev = pdev;
 	vp->irq_mode = VP_IRQ_NONE;
+	spin_lock_init(&vp->window_lock);
 	va_admin_init(&vp->admin, &vp->vtr.vdev.dev, VP_ADMIN_TIMEOUT_MS);
 	vtr_init(&vp->vtr, "pci");
 	vp->vtr.show = vp_show;

@@ -168,6 +168,10 @@ vm pci_balloon_packed_noevidx --timeout 600 \
 	--host tests/host/pci_balloon_packed_noevidx.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,packed=on,event_idx=off,indirect_desc=off,queue_reset=off" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=on"
+# Device configuration through the PCI_CFG access window (pci_cfg_window=1).
+vm pci_balloon_window --timeout 600 --host tests/host/pci_balloon_window.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
+	--qemu-arg "-device virtio-rng-pci,disable-legacy=on"
 # VIRTIO_F_RING_RESET: one queue reset and resized while the device runs,
 # on both layouts and on the in-tree ring over our transport.
 for v in '' _packed _intree; do

@@ -10,7 +10,10 @@ INFLATE_KB=262144	# 256 MiB, what the host takes
 drv_of() { basename "$(readlink "$1/driver" 2>/dev/null)" 2>/dev/null; }
 counter() { awk -v k="$2" '$1 == k { print $2 }' "$D/$1/counters"; }
 
-va_check "${VA_SCENARIO}_modprobe" modprobe virtio_alt
+# *_window: device configuration through the PCI_CFG access window.
+opts=
+case $VA_SCENARIO in *window*) opts=pci_cfg_window=1 ;; esac
+va_check "${VA_SCENARIO}_modprobe" modprobe virtio_alt $opts
 
 bal=$(va_vdev_of 0x1045)
 rng=$(va_vdev_of 0x1044)
@@ -52,6 +55,16 @@ elif [ $rr = 0 ] && ! echo 0 > "$D/$bal/queue_reset" 2>/dev/null &&
 	va_result "${VA_SCENARIO}_queue_reset" PASS "refused: RING_RESET not negotiated"
 else
 	va_result "${VA_SCENARIO}_queue_reset" FAIL "RING_RESET $rr: $(dmesg | grep queue | tail -n 1)"
+fi
+
+if [ -n "$opts" ]; then
+	acc=$(awk '$1 == "window_accesses" { print $2 }' "$D/$bal/transport")
+	if grep -qx "config_access window" "$D/$bal/transport" &&
+	   [ "${acc:-0}" -gt 0 ]; then
+		va_result "${VA_SCENARIO}_config_window" PASS "$acc window accesses so far"
+	else
+		va_result "${VA_SCENARIO}_config_window" FAIL "$(grep -E 'config_access|window' "$D/$bal/transport")"
+	fi
 fi
 
 total0=$(va_meminfo MemTotal)
