@@ -197,6 +197,23 @@ vm pci_pm --timeout 600 --host tests/host/pci_pm.sh \
 vm pci_legacy --timeout 600 --host tests/host/pci_legacy.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-modern=on" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=off,disable-modern=off"
+# The matrix of issue 5: {modern, legacy} x pci_irq={msix-per-vq,
+# msix-shared, intx} x {balloon on the alt ring, in-tree virtio_rng,
+# virtio_blk, virtio_net}; one guest per interface, one cell per mode.
+for i in modern legacy; do
+	p=disable-legacy=on
+	[ $i = legacy ] && p=disable-modern=on
+	rm -f "$out/pci-matrix-$i.img"
+	truncate -s 8M "$out/pci-matrix-$i.img"
+	vm "pci_matrix_$i" --timeout 900 --host tests/host/pci_matrix.sh \
+		--guest-lib tests/lib/pci_matrix.sh \
+		--qemu-arg "-netdev hubport,id=h0,hubid=0" \
+		--qemu-arg "-device virtio-net-pci,netdev=h0,id=net0,$p" \
+		--qemu-arg "-drive if=none,id=d0,file=$out/pci-matrix-$i.img,format=raw" \
+		--qemu-arg "-device virtio-blk-pci,drive=d0,$p" \
+		--qemu-arg "-device virtio-rng-pci,$p" \
+		--qemu-arg "-device virtio-balloon-pci,$p"
+done
 vm pci_bind --timeout 300 --guest-lib scripts/va-bind \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
