@@ -35,6 +35,7 @@
 
 #include "compat.h"
 #include "transport.h"
+#include "transport_mmio.h"
 #include "vq.h"
 
 #define VM_MAGIC		0x74726976	/* "virt", 4.2.2 */
@@ -43,7 +44,6 @@
 #define VM_GEN_TRIES		16		/* ConfigGeneration retries */
 #define VM_IRQ_ROUNDS		16		/* status re-reads per interrupt */
 #define VM_INT_MASK		(VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG)
-#define VM_CMDLINE_MAX		32
 #define VM_CMDLINE_FORM		"<size>@<baseaddr>:<irq>[:<id>]"
 
 struct vm_alt_device {
@@ -414,12 +414,27 @@ static void vm_del_vqs(struct virtio_device *vdev)
 	vm->irq_requested = false;
 }
 
-/* Where the used ring starts when the used_event word is left out. */
-static size_t vm_used_off_without_event(unsigned int num, unsigned int align)
+/**
+ * va_mmio_used_off_without_event() - the used ring offset of seed 004
+ * @num: queue size in descriptors
+ * @align: used ring alignment (QueueAlign), a power of two
+ *
+ * Virtio 1.3, 2.7.2 and 4.2.4: a version 1 queue is one block, the used
+ * ring at ALIGN(16 * @num + 2 * (3 + @num), @align), after the available
+ * ring's used_event word. This is the offset a device that leaves the word
+ * out computes, ALIGN(16 * @num + 2 * (2 + @num), @align); where the two
+ * differ, vm_activate_legacy() warns that such a device loses every used
+ * buffer. Exported for the KUnit suite virtio_alt_mmio.
+ *
+ * Context: any.
+ * Return: the offset in bytes from the descriptor table.
+ */
+size_t va_mmio_used_off_without_event(unsigned int num, unsigned int align)
 {
 	return ALIGN(sizeof(struct vring_desc) * num +
 		     sizeof(__virtio16) * (2 + num), align);
 }
+EXPORT_SYMBOL_GPL(va_mmio_used_off_without_event);
 
 /* Version 1 (4.2.4): QueueNum, QueueAlign, QueuePFN. */
 static int vm_activate_legacy(struct vm_alt_device *vm, struct virtqueue *vq)
@@ -436,11 +451,11 @@ static int vm_activate_legacy(struct vm_alt_device *vm, struct virtqueue *vq)
 			vq->index, &desc, PAGE_SIZE);
 		return -E2BIG;
 	}
-	if (vm_used_off_without_event(num, vm->align) != used)
+	if (va_mmio_used_off_without_event(num, vm->align) != used)
 		dev_warn(&vdev->dev,
 			 "queue %u: used ring at offset %zu (after the used_event word, 2.7.2); a device that leaves the word out uses offset %zu and loses every used buffer (seed 004): mmio_align=%u is affected, 64 or more is not\n",
 			 vq->index, used,
-			 vm_used_off_without_event(num, vm->align), vm->align);
+			 va_mmio_used_off_without_event(num, vm->align), vm->align);
 	writel(num, vm->base + VIRTIO_MMIO_QUEUE_NUM);
 	writel(vm->align, vm->base + VIRTIO_MMIO_QUEUE_ALIGN);
 	writel(pfn, vm->base + VIRTIO_MMIO_QUEUE_PFN);
@@ -860,114 +875,163 @@ static struct platform_driver vm_driver = {
  * The parameter is parsed before module init; the devices are created in
  * vm_alt_init() and removed in vm_alt_exit().
  */
-struct vm_cmdline_dev {
-	u64 size;
-	u64 base;
-	unsigned int irq;
-	int id;
-};
-
-static struct vm_cmdline_dev vm_cmdline[VM_CMDLINE_MAX];
+static struct va_mmio_cmdline_dev vm_cmdline[VA_MMIO_DEVICES_MAX];
 static unsigned int vm_ncmdline;
 static int vm_cmdline_next_id;
-static struct platform_device *vm_cmdline_pdev[VM_CMDLINE_MAX];
+static struct platform_device *vm_cmdline_pdev[VA_MMIO_DEVICES_MAX];
 
-/* Parse one entry (modified in place); 0, or -EINVAL with *@what set. */
-static int vm_parse_device(char *tok, struct vm_cmdline_dev *d,
-			   const char **what)
+/* What each error names, in "bad %s in '<entry>'". */
+static const char * const vm_cmdline_what[VA_MMIO_CMDLINE_NR] = {
+	[VA_MMIO_CMDLINE_OK] = "nothing",
+	[VA_MMIO_CMDLINE_EMPTY] = "entry (empty)",
+	[VA_MMIO_CMDLINE_SIZE] = "<size> (a number with an optional K, M or G suffix, then '@')",
+	[VA_MMIO_CMDLINE_SIZE_SMALL] = "<size> (at least 0x100, the registers)",
+	[VA_MMIO_CMDLINE_BASE] = "<baseaddr> (a number)",
+	[VA_MMIO_CMDLINE_WRAP] = "<size>@<baseaddr> (the window wraps around)",
+	[VA_MMIO_CMDLINE_IRQ_MISSING] = "<irq> (missing)",
+	[VA_MMIO_CMDLINE_IRQ] = "<irq> (a number other than 0)",
+	[VA_MMIO_CMDLINE_ID] = "<id> (a number from 0 up)",
+	[VA_MMIO_CMDLINE_TOO_MANY] =
+		"entry (more than " __stringify(VA_MMIO_DEVICES_MAX) " devices)",
+	[VA_MMIO_CMDLINE_OVERLAP] = "<size>@<baseaddr> (overlaps an earlier entry)",
+};
+
+/**
+ * va_mmio_cmdline_what() - name a devices= error
+ * @err: the error, as va_mmio_parse_devices() reports it
+ *
+ * Context: any.
+ * Return: the part of the value that is wrong and what it should be, as
+ * printed after "bad" in the load error; "unknown error" for a value out of
+ * range.
+ */
+const char *va_mmio_cmdline_what(enum va_mmio_cmdline_err err)
+{
+	if ((unsigned int)err >= VA_MMIO_CMDLINE_NR)
+		return "unknown error";
+	return vm_cmdline_what[err];
+}
+EXPORT_SYMBOL_GPL(va_mmio_cmdline_what);
+
+/* Parse one entry (modified in place): 0 or why not. */
+static enum va_mmio_cmdline_err vm_parse_device(char *tok,
+						struct va_mmio_cmdline_dev *d)
 {
 	char *p, *field;
 
 	d->size = memparse(tok, &p);
-	if (p == tok || *p != '@') {
-		*what = "<size> (a number with an optional K, M or G suffix, then '@')";
-		return -EINVAL;
-	}
-	if (d->size < VIRTIO_MMIO_CONFIG) {
-		*what = "<size> (at least 0x100, the registers)";
-		return -EINVAL;
-	}
+	if (p == tok || *p != '@')
+		return VA_MMIO_CMDLINE_SIZE;
+	if (d->size < VIRTIO_MMIO_CONFIG)
+		return VA_MMIO_CMDLINE_SIZE_SMALL;
 	p++;
 	field = strsep(&p, ":");
-	if (kstrtou64(field, 0, &d->base)) {
-		*what = "<baseaddr> (a number)";
-		return -EINVAL;
-	}
-	if (d->base + d->size - 1 < d->base) {
-		*what = "<size>@<baseaddr> (the window wraps around)";
-		return -EINVAL;
-	}
-	if (!p) {
-		*what = "<irq> (missing)";
-		return -EINVAL;
-	}
+	if (kstrtou64(field, 0, &d->base))
+		return VA_MMIO_CMDLINE_BASE;
+	if (d->base + d->size - 1 < d->base)
+		return VA_MMIO_CMDLINE_WRAP;
+	if (!p)
+		return VA_MMIO_CMDLINE_IRQ_MISSING;
 	field = strsep(&p, ":");
-	if (kstrtouint(field, 0, &d->irq) || !d->irq) {
-		*what = "<irq> (a number other than 0)";
-		return -EINVAL;
-	}
+	if (kstrtouint(field, 0, &d->irq) || !d->irq)
+		return VA_MMIO_CMDLINE_IRQ;
 	d->id = -1;
-	if (p && (kstrtoint(p, 0, &d->id) || d->id < 0)) {
-		*what = "<id> (a number from 0 up)";
-		return -EINVAL;
-	}
-	return 0;
+	if (p && (kstrtoint(p, 0, &d->id) || d->id < 0))
+		return VA_MMIO_CMDLINE_ID;
+	return VA_MMIO_CMDLINE_OK;
 }
 
-/* Does @d's window overlap one of the first @n entries? */
-static bool vm_cmdline_overlaps(const struct vm_cmdline_dev *d, unsigned int n)
+/* Does @d's window overlap one of the first @n entries of @devs? */
+static bool vm_cmdline_overlaps(const struct va_mmio_cmdline_dev *d,
+				const struct va_mmio_cmdline_dev *devs,
+				unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (d->base <= vm_cmdline[i].base + vm_cmdline[i].size - 1 &&
-		    vm_cmdline[i].base <= d->base + d->size - 1)
+		if (d->base <= devs[i].base + devs[i].size - 1 &&
+		    devs[i].base <= d->base + d->size - 1)
 			return true;
 	return false;
 }
 
-static int vm_devices_set(const char *val, const struct kernel_param *kp)
+/**
+ * va_mmio_parse_devices() - parse a devices= value
+ * @val: the value: entries <size>@<baseaddr>:<irq>[:<id>] separated by
+ *	commas, as the in-tree virtio_mmio.device=; <size> takes a K, M or G
+ *	suffix (memparse()), the numbers are decimal, 0x hex or 0 octal.
+ *	Leading and trailing white space is ignored; all white space is
+ *	nothing.
+ * @devs: array of @max entries; the first *@n are earlier entries, which
+ *	new entries must not overlap; new entries are appended
+ * @max: size of @devs, at most %VA_MMIO_DEVICES_MAX in the module
+ * @n: in: entries already in @devs; out: entries after this value, changed
+ *	only on success
+ * @bad: on -EINVAL, the first refused entry (offset and length in @val)
+ *	and why (name it with va_mmio_cmdline_what())
+ *
+ * All or nothing: on error *@n is left as it was, so no entry of a bad
+ * value is used (@devs beyond *@n may have been written). A pure function
+ * of its arguments apart from the temporary copy of @val.
+ *
+ * Context: process context, may sleep (GFP_KERNEL allocation).
+ * Return: 0; -EINVAL if an entry is malformed, its window overlaps an
+ * earlier one or there are more than @max entries in all, with @bad set;
+ * -ENOMEM if the copy of @val cannot be allocated.
+ */
+int va_mmio_parse_devices(const char *val, struct va_mmio_cmdline_dev *devs,
+			  unsigned int max, unsigned int *n,
+			  struct va_mmio_cmdline_bad *bad)
 {
-	char *buf, *rest, *tok, *copy;
-	struct vm_cmdline_dev d;
-	unsigned int n = vm_ncmdline;
-	const char *what;
-	int err = 0;
+	enum va_mmio_cmdline_err err = VA_MMIO_CMDLINE_OK;
+	struct va_mmio_cmdline_dev d;
+	unsigned int i = *n, len;
+	char *buf, *rest, *tok;
 
 	buf = kstrdup(val, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	/* strim() only cuts the end: an offset into @buf is one into @val. */
 	rest = strim(buf);
 	if (!*rest)
-		goto out;
-	while ((tok = strsep(&rest, ",")) && !err) {
-		copy = kstrdup(tok, GFP_KERNEL);
-		if (!copy) {
-			err = -ENOMEM;
+		rest = NULL;
+	while ((tok = strsep(&rest, ","))) {
+		len = strlen(tok);
+		if (!*tok)
+			err = VA_MMIO_CMDLINE_EMPTY;
+		else
+			err = vm_parse_device(tok, &d);
+		if (!err && i >= max)
+			err = VA_MMIO_CMDLINE_TOO_MANY;
+		if (!err && vm_cmdline_overlaps(&d, devs, i))
+			err = VA_MMIO_CMDLINE_OVERLAP;
+		if (err) {
+			bad->err = err;
+			bad->off = tok - buf;
+			bad->len = len;
 			break;
 		}
-		what = "entry (empty)";
-		err = *tok ? vm_parse_device(tok, &d, &what) : -EINVAL;
-		if (!err && n == VM_CMDLINE_MAX) {
-			what = "entry (more than " __stringify(VM_CMDLINE_MAX) " devices)";
-			err = -EINVAL;
-		}
-		if (!err && vm_cmdline_overlaps(&d, n)) {
-			what = "<size>@<baseaddr> (overlaps an earlier entry)";
-			err = -EINVAL;
-		}
-		if (err)
-			pr_err("devices=%s: bad %s in '%s'; expected %s, comma separated, e.g. 0x200@0xfeb00000:5\n",
-			       val, what, copy, VM_CMDLINE_FORM);
-		else
-			vm_cmdline[n++] = d;
-		kfree(copy);
+		devs[i++] = d;
 	}
-	/* All or nothing: a bad entry leaves no entry of this value. */
-	if (!err)
-		vm_ncmdline = n;
-out:
 	kfree(buf);
+	if (err)
+		return -EINVAL;
+	*n = i;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(va_mmio_parse_devices);
+
+static int vm_devices_set(const char *val, const struct kernel_param *kp)
+{
+	struct va_mmio_cmdline_bad bad;
+	int err;
+
+	err = va_mmio_parse_devices(val, vm_cmdline, ARRAY_SIZE(vm_cmdline),
+				    &vm_ncmdline, &bad);
+	if (err == -EINVAL)
+		pr_err("devices=%s: bad %s in '%.*s'; expected %s, comma separated, e.g. 0x200@0xfeb00000:5\n",
+		       val, va_mmio_cmdline_what(bad.err), bad.len,
+		       val + bad.off, VM_CMDLINE_FORM);
 	return err;
 }
 
@@ -977,7 +1041,7 @@ static int vm_devices_get(char *buf, const struct kernel_param *kp)
 	unsigned int i;
 
 	for (i = 0; i < vm_ncmdline; i++) {
-		const struct vm_cmdline_dev *d = &vm_cmdline[i];
+		const struct va_mmio_cmdline_dev *d = &vm_cmdline[i];
 
 		len += sysfs_emit_at(buf, len, "%s0x%llx@0x%llx:%u", i ? "," : "",
 				     d->size, d->base, d->irq);
@@ -1013,7 +1077,7 @@ static int vm_cmdline_create(void)
 	unsigned int i;
 
 	for (i = 0; i < vm_ncmdline; i++) {
-		const struct vm_cmdline_dev *d = &vm_cmdline[i];
+		const struct va_mmio_cmdline_dev *d = &vm_cmdline[i];
 		struct resource res[2] = {
 			DEFINE_RES_MEM(d->base, d->size),
 			DEFINE_RES_IRQ(d->irq),
