@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * transport_mmio.c's pure helpers, exported for the KUnit suite
- * virtio_alt_mmio (kunit/mmio_test.c): the devices= parser and the version 1
- * used ring offset that the seed 004 warning compares against.
+ * transport_mmio.c's helpers exported for the KUnit suites in
+ * kunit/mmio_test.c: the devices= parser, the version 1 used ring offset
+ * that the seed 004 warning compares against, and (with CONFIG_KUNIT) a
+ * device whose registers are in software, to check register sequences.
  */
 #ifndef _VIRTIO_ALT_TRANSPORT_MMIO_H
 #define _VIRTIO_ALT_TRANSPORT_MMIO_H
 
+#include <linux/kconfig.h>
 #include <linux/types.h>
 
 /* At most this many devices= entries in all. */
@@ -73,5 +75,28 @@ int va_mmio_parse_devices(const char *val, struct va_mmio_cmdline_dev *devs,
 			  unsigned int max, unsigned int *n,
 			  struct va_mmio_cmdline_bad *bad);
 size_t va_mmio_used_off_without_event(unsigned int num, unsigned int align);
+
+/**
+ * struct va_mmio_regs - a virtio-mmio register window in software, for KUnit
+ * @read: return the 32-bit register at byte offset @off (4.2.2)
+ * @write: take @val for the 32-bit register at byte offset @off
+ *
+ * Embedded in the test's own device model, found with container_of().
+ */
+struct va_mmio_regs {
+	u32 (*read)(struct va_mmio_regs *regs, unsigned int off);
+	void (*write)(struct va_mmio_regs *regs, unsigned int off, u32 val);
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct virtio_device;
+
+struct virtio_device *va_mmio_fake_create(struct va_mmio_regs *regs,
+					  u32 version, u32 align);
+void va_mmio_fake_destroy(struct virtio_device *vdev);
+int va_mmio_fake_setup_queue(struct virtio_device *vdev, unsigned int index,
+			     dma_addr_t desc, dma_addr_t driver,
+			     dma_addr_t device, u32 *num);
+#endif
 
 #endif /* _VIRTIO_ALT_TRANSPORT_MMIO_H */

@@ -12,13 +12,25 @@
  * vra_split_layout() and the seed 004 offset of
  * va_mmio_used_off_without_event() against the formulas of 2.7.2 written
  * out here.
+ *
+ * virtio_alt_mmio_regs: register sequences of the transport against a
+ * register window in software (struct va_mmio_regs, va_mmio_fake_create()):
+ * reset (4.2.2 Status, 2.4.2), feature negotiation (DeviceFeaturesSel,
+ * DriverFeaturesSel; FEATURES_OK refused, 3.1.1), version 2 queue setup
+ * (4.2.3.2) and version 1 queue setup (4.2.4).
  */
 #include <kunit/test.h>
 #include <linux/align.h>
+#include <linux/ctype.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <uapi/linux/virtio_mmio.h>
 
 #include "../transport_mmio.h"
 #include "../virtio_ring_alt.h"
@@ -55,9 +67,20 @@ static const struct cl_good cl_goods[] = {
 	{ " \t ", 0, { } },
 };
 
+/* The value quoted, white space shown as '_' to keep KTAP on one line. */
+static void cl_desc(const char *val, char *desc)
+{
+	unsigned int i;
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", val);
+	for (i = 0; desc[i]; i++)
+		if (!isgraph(desc[i]))
+			desc[i] = '_';
+}
+
 static void cl_good_desc(const struct cl_good *p, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", p->val);
+	cl_desc(p->val, desc);
 }
 
 KUNIT_ARRAY_PARAM(cl_good, cl_goods, cl_good_desc);
@@ -157,7 +180,7 @@ static const struct cl_bad cl_bads[] = {
 
 static void cl_bad_desc(const struct cl_bad *p, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s'", p->val);
+	cl_desc(p->val, desc);
 }
 
 KUNIT_ARRAY_PARAM(cl_bad, cl_bads, cl_bad_desc);
@@ -425,4 +448,343 @@ static struct kunit_suite va_mmio_layout_suite = {
 	.test_cases = va_mmio_layout_cases,
 };
 
-kunit_test_suites(&va_mmio_cmdline_suite, &va_mmio_layout_suite);
+/* ---- virtio_alt_mmio_regs ---- */
+
+#define FR_TRACE	64
+#define FR_STATUS_BUSY	0x0f	/* what Status reads while a reset runs */
+
+struct fr_op {
+	bool write;
+	unsigned int off;
+	u32 val;
+};
+
+/* The device: a register file, a trace of every access, a few behaviours. */
+struct fake_regs {
+	struct va_mmio_regs regs;
+	u32 r[VIRTIO_MMIO_CONFIG / 4];
+	u64 dev_features;
+	unsigned int reset_reads;	/* Status reads still nonzero */
+	bool refuse_features_ok;
+	unsigned int n;			/* accesses, traced or not */
+	struct fr_op op[FR_TRACE];
+};
+
+static void fr_trace(struct fake_regs *f, bool write, unsigned int off,
+		     u32 val)
+{
+	if (f->n < FR_TRACE)
+		f->op[f->n] = (struct fr_op){ write, off, val };
+	f->n++;
+}
+
+static u32 fr_read(struct va_mmio_regs *regs, unsigned int off)
+{
+	struct fake_regs *f = container_of(regs, struct fake_regs, regs);
+	u32 sel = f->r[VIRTIO_MMIO_DEVICE_FEATURES_SEL / 4], val;
+
+	if (off == VIRTIO_MMIO_DEVICE_FEATURES) {
+		val = sel < 2 ? (u32)(f->dev_features >> (32 * sel)) : 0;
+	} else if (off == VIRTIO_MMIO_STATUS && f->reset_reads) {
+		f->reset_reads--;
+		val = FR_STATUS_BUSY;
+	} else {
+		val = f->r[off / 4];
+	}
+	fr_trace(f, false, off, val);
+	return val;
+}
+
+static void fr_write(struct va_mmio_regs *regs, unsigned int off, u32 val)
+{
+	struct fake_regs *f = container_of(regs, struct fake_regs, regs);
+
+	fr_trace(f, true, off, val);
+	if (off == VIRTIO_MMIO_STATUS && f->refuse_features_ok)
+		val &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	f->r[off / 4] = val;
+}
+
+struct fr_env {
+	struct fake_regs f;
+	struct virtio_device *vdev;
+};
+
+static void fr_free(void *vdev)
+{
+	va_mmio_fake_destroy(vdev);
+}
+
+static struct fr_env *fr_create(struct kunit *test, u32 version, u32 align)
+{
+	struct fr_env *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	e->f.regs.read = fr_read;
+	e->f.regs.write = fr_write;
+	e->vdev = va_mmio_fake_create(&e->f.regs, version, align);
+	KUNIT_ASSERT_NOT_NULL(test, e->vdev);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fr_free, e->vdev),
+			0);
+	return e;
+}
+
+/* The trace is exactly @want. */
+static void fr_expect(struct kunit *test, const struct fake_regs *f,
+		      const struct fr_op *want, unsigned int n)
+{
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, f->n, n);
+	for (i = 0; i < min(n, min(f->n, FR_TRACE)); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, f->op[i].write, want[i].write,
+				    "access %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, f->op[i].off, want[i].off,
+				    "access %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, f->op[i].val, want[i].val,
+				    "access %u", i);
+	}
+}
+
+#define W(_reg, _val)	{ true, VIRTIO_MMIO_##_reg, (_val) }
+#define R(_reg, _val)	{ false, VIRTIO_MMIO_##_reg, (_val) }
+
+/* 4.2.2 Status: write 0, then read until the device shows 0 (2.4.2). */
+static void regs_reset_waits(struct kunit *test)
+{
+	static const struct fr_op want[] = {
+		W(STATUS, 0), R(STATUS, FR_STATUS_BUSY),
+		R(STATUS, FR_STATUS_BUSY), R(STATUS, FR_STATUS_BUSY),
+		R(STATUS, 0),
+	};
+	struct fr_env *e = fr_create(test, 2, 0);
+
+	e->f.reset_reads = 3;
+	e->vdev->config->reset(e->vdev);
+	fr_expect(test, &e->f, want, ARRAY_SIZE(want));
+}
+
+/* A device that never completes the reset: bounded, about 5 s, no hang. */
+static void regs_reset_bounded(struct kunit *test)
+{
+	struct fr_env *e = fr_create(test, 2, 0);
+	ktime_t t0 = ktime_get();
+	s64 ms;
+
+	e->f.reset_reads = UINT_MAX;
+	e->vdev->config->reset(e->vdev);
+	ms = ktime_ms_delta(ktime_get(), t0);
+	/* The transport counts jiffies: allow two ticks of rounding. */
+	KUNIT_EXPECT_GE(test, ms, 5000 - 2 * (s64)jiffies_to_msecs(1));
+	KUNIT_EXPECT_LT(test, ms, 10000);
+	KUNIT_EXPECT_TRUE(test, e->f.op[0].write);
+	KUNIT_EXPECT_EQ(test, e->f.op[0].off, VIRTIO_MMIO_STATUS);
+	KUNIT_EXPECT_EQ(test, e->f.op[0].val, 0);
+	/* Then only reads of Status; not one more write. */
+	KUNIT_EXPECT_GT(test, e->f.n, 2);
+	KUNIT_EXPECT_EQ(test, e->f.r[VIRTIO_MMIO_STATUS / 4], 0);
+	KUNIT_EXPECT_EQ(test, e->f.n - 1, UINT_MAX - e->f.reset_reads);
+}
+
+#define FR_DEV_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(0) | BIT_ULL(5))
+
+/* 4.2.2: 64 feature bits through the DeviceFeaturesSel window. */
+static void regs_features_read(struct kunit *test)
+{
+	static const struct fr_op want[] = {
+		W(DEVICE_FEATURES_SEL, 0), R(DEVICE_FEATURES, 0x21),
+		W(DEVICE_FEATURES_SEL, 1), R(DEVICE_FEATURES, 0x1),
+	};
+	struct fr_env *e = fr_create(test, 2, 0);
+
+	e->f.dev_features = FR_DEV_FEATURES;
+	KUNIT_EXPECT_EQ(test, e->vdev->config->get_features(e->vdev),
+			FR_DEV_FEATURES);
+	fr_expect(test, &e->f, want, ARRAY_SIZE(want));
+}
+
+/* 4.2.2: the accepted features through the DriverFeaturesSel window. */
+static void regs_features_write(struct kunit *test)
+{
+	static const struct fr_op want[] = {
+		W(DRIVER_FEATURES_SEL, 0), W(DRIVER_FEATURES, 0x1),
+		W(DRIVER_FEATURES_SEL, 1), W(DRIVER_FEATURES, 0x1),
+	};
+	struct fr_env *e = fr_create(test, 2, 0);
+
+	/* What the core does: the driver's subset of the device's. */
+	e->vdev->features = BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(0);
+	KUNIT_EXPECT_EQ(test, e->vdev->config->finalize_features(e->vdev), 0);
+	fr_expect(test, &e->f, want, ARRAY_SIZE(want));
+}
+
+/* 4.2.2: version 2 without VIRTIO_F_VERSION_1 is refused, nothing written. */
+static void regs_features_no_version_1(struct kunit *test)
+{
+	struct fr_env *e = fr_create(test, 2, 0);
+
+	e->vdev->features = BIT_ULL(0);
+	KUNIT_EXPECT_EQ(test, e->vdev->config->finalize_features(e->vdev),
+			-EINVAL);
+	fr_expect(test, &e->f, NULL, 0);
+}
+
+/*
+ * 3.1.1 step 5-6: the driver sets FEATURES_OK and re-reads Status; a device
+ * that does not take the features leaves the bit clear. The transport's
+ * get_status must show the device's Status, not what was written, so the
+ * core (virtio_features_ok()) fails the probe; then FAILED is written and
+ * the device is reset. The same steps with a device that takes them.
+ */
+static void regs_features_ok_refused(struct kunit *test)
+{
+	const u8 s = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
+	const struct fr_op want[] = {
+		W(STATUS, s | VIRTIO_CONFIG_S_FEATURES_OK), R(STATUS, s),
+		R(STATUS, s), W(STATUS, s | VIRTIO_CONFIG_S_FAILED),
+		W(STATUS, 0), R(STATUS, 0),
+	};
+	struct fr_env *e = fr_create(test, 2, 0);
+	struct virtio_device *vdev = e->vdev;
+	const struct virtio_config_ops *ops = vdev->config;
+	u8 status;
+
+	e->f.refuse_features_ok = true;
+	ops->set_status(vdev, s | VIRTIO_CONFIG_S_FEATURES_OK);
+	status = ops->get_status(vdev);
+	KUNIT_EXPECT_FALSE(test, status & VIRTIO_CONFIG_S_FEATURES_OK);
+	ops->set_status(vdev, ops->get_status(vdev) | VIRTIO_CONFIG_S_FAILED);
+	ops->reset(vdev);
+	fr_expect(test, &e->f, want, ARRAY_SIZE(want));
+
+	e->f.refuse_features_ok = false;
+	ops->set_status(vdev, s | VIRTIO_CONFIG_S_FEATURES_OK);
+	KUNIT_EXPECT_TRUE(test, ops->get_status(vdev) &
+			  VIRTIO_CONFIG_S_FEATURES_OK);
+}
+
+#define FR_DESC		0x123456000ULL
+#define FR_DRIVER	0x123459000ULL
+#define FR_DEVICE	0x12345a040ULL
+
+/*
+ * 4.2.3.2: QueueSel, QueueReady must read 0, QueueNumMax, then QueueNum,
+ * QueueDesc, QueueDriver, QueueDevice (Low, High) and last QueueReady 1.
+ * QueueNumMax 1000 gives 512, the largest power of two (split ring).
+ */
+static void regs_queue_v2(struct kunit *test)
+{
+	static const struct fr_op want[] = {
+		W(QUEUE_SEL, 3), R(QUEUE_READY, 0), R(QUEUE_NUM_MAX, 1000),
+		W(QUEUE_NUM, 512),
+		W(QUEUE_DESC_LOW, 0x23456000), W(QUEUE_DESC_HIGH, 0x1),
+		W(QUEUE_AVAIL_LOW, 0x23459000), W(QUEUE_AVAIL_HIGH, 0x1),
+		W(QUEUE_USED_LOW, 0x2345a040), W(QUEUE_USED_HIGH, 0x1),
+		W(QUEUE_READY, 1),
+	};
+	struct fr_env *e = fr_create(test, 2, 0);
+	u32 num = 0;
+
+	e->f.r[VIRTIO_MMIO_QUEUE_NUM_MAX / 4] = 1000;
+	KUNIT_EXPECT_EQ(test, va_mmio_fake_setup_queue(e->vdev, 3, FR_DESC,
+						       FR_DRIVER, FR_DEVICE,
+						       &num), 0);
+	KUNIT_EXPECT_EQ(test, num, 512);
+	fr_expect(test, &e->f, want, ARRAY_SIZE(want));
+}
+
+/* A queue in use (QueueReady 1) or absent (QueueNumMax 0): nothing set. */
+static void regs_queue_v2_refused(struct kunit *test)
+{
+	static const struct fr_op busy[] = {
+		W(QUEUE_SEL, 1), R(QUEUE_READY, 1),
+	};
+	static const struct fr_op absent[] = {
+		W(QUEUE_SEL, 2), R(QUEUE_READY, 0), R(QUEUE_NUM_MAX, 0),
+	};
+	struct fr_env *e = fr_create(test, 2, 0);
+	u32 num;
+
+	e->f.r[VIRTIO_MMIO_QUEUE_READY / 4] = 1;
+	e->f.r[VIRTIO_MMIO_QUEUE_NUM_MAX / 4] = 256;
+	KUNIT_EXPECT_EQ(test, va_mmio_fake_setup_queue(e->vdev, 1, FR_DESC,
+						       FR_DRIVER, FR_DEVICE,
+						       &num), -ENOENT);
+	fr_expect(test, &e->f, busy, ARRAY_SIZE(busy));
+
+	e = fr_create(test, 2, 0);
+	KUNIT_EXPECT_EQ(test, va_mmio_fake_setup_queue(e->vdev, 2, FR_DESC,
+						       FR_DRIVER, FR_DEVICE,
+						       &num), -ENOENT);
+	fr_expect(test, &e->f, absent, ARRAY_SIZE(absent));
+}
+
+/*
+ * 4.2.4: QueueSel, QueuePFN must read 0, QueueNumMax, then QueueNum,
+ * QueueAlign and QueuePFN (GuestPageSize is written at probe).
+ */
+static void regs_queue_v1(struct kunit *test)
+{
+	const u64 desc = 0x12345ULL << PAGE_SHIFT;
+	const struct fr_op want[] = {
+		W(QUEUE_SEL, 0), R(QUEUE_PFN, 0), R(QUEUE_NUM_MAX, 256),
+		W(QUEUE_NUM, 256), W(QUEUE_ALIGN, 64), W(QUEUE_PFN, 0x12345),
+	};
+	struct fr_env *e = fr_create(test, 1, 64);
+	u32 num = 0;
+
+	e->f.r[VIRTIO_MMIO_QUEUE_NUM_MAX / 4] = 256;
+	KUNIT_EXPECT_EQ(test, va_mmio_fake_setup_queue(e->vdev, 0, desc, 0,
+						       desc + spec_used_off(256, 64),
+						       &num), 0);
+	KUNIT_EXPECT_EQ(test, num, 256);
+	fr_expect(test, &e->f, want, ARRAY_SIZE(want));
+}
+
+/* Version 1: a queue not on a page boundary, or in use: nothing set. */
+static void regs_queue_v1_refused(struct kunit *test)
+{
+	const u64 desc = (0x12345ULL << PAGE_SHIFT) + 64;
+	static const struct fr_op unaligned[] = {
+		W(QUEUE_SEL, 0), R(QUEUE_PFN, 0), R(QUEUE_NUM_MAX, 256),
+	};
+	static const struct fr_op busy[] = {
+		W(QUEUE_SEL, 1), R(QUEUE_PFN, 0x777),
+	};
+	struct fr_env *e = fr_create(test, 1, 4096);
+	u32 num;
+
+	e->f.r[VIRTIO_MMIO_QUEUE_NUM_MAX / 4] = 256;
+	KUNIT_EXPECT_EQ(test, va_mmio_fake_setup_queue(e->vdev, 0, desc, 0,
+						       desc + spec_used_off(256, 4096),
+						       &num), -E2BIG);
+	fr_expect(test, &e->f, unaligned, ARRAY_SIZE(unaligned));
+
+	e = fr_create(test, 1, 4096);
+	e->f.r[VIRTIO_MMIO_QUEUE_PFN / 4] = 0x777;
+	KUNIT_EXPECT_EQ(test, va_mmio_fake_setup_queue(e->vdev, 1, desc, 0,
+						       desc, &num), -ENOENT);
+	fr_expect(test, &e->f, busy, ARRAY_SIZE(busy));
+}
+
+static struct kunit_case va_mmio_regs_cases[] = {
+	KUNIT_CASE(regs_reset_waits),
+	KUNIT_CASE_SLOW(regs_reset_bounded),
+	KUNIT_CASE(regs_features_read),
+	KUNIT_CASE(regs_features_write),
+	KUNIT_CASE(regs_features_no_version_1),
+	KUNIT_CASE(regs_features_ok_refused),
+	KUNIT_CASE(regs_queue_v2),
+	KUNIT_CASE(regs_queue_v2_refused),
+	KUNIT_CASE(regs_queue_v1),
+	KUNIT_CASE(regs_queue_v1_refused),
+	{}
+};
+
+static struct kunit_suite va_mmio_regs_suite = {
+	.name = "virtio_alt_mmio_regs",
+	.test_cases = va_mmio_regs_cases,
+};
+
+kunit_test_suites(&va_mmio_cmdline_suite, &va_mmio_layout_suite,
+		  &va_mmio_regs_suite);
