@@ -35,6 +35,7 @@
 
 #include "compat.h"
 #include "transport.h"
+#include "transport_mmio.h"
 #include "vq.h"
 
 #define VM_MAGIC		0x74726976	/* "virt", 4.2.2 */
@@ -43,7 +44,6 @@
 #define VM_GEN_TRIES		16		/* ConfigGeneration retries */
 #define VM_IRQ_ROUNDS		16		/* status re-reads per interrupt */
 #define VM_INT_MASK		(VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG)
-#define VM_CMDLINE_MAX		32
 #define VM_CMDLINE_FORM		"<size>@<baseaddr>:<irq>[:<id>]"
 
 struct vm_alt_device {
@@ -57,6 +57,9 @@ struct vm_alt_device {
 	bool irq_requested;
 	u64 irq_status_config;		/* InterruptStatus config bits seen */
 	u64 irq_rounds_max;		/* status re-reads hit VM_IRQ_ROUNDS */
+#if IS_ENABLED(CONFIG_KUNIT)
+	struct va_mmio_regs *regs;	/* KUnit: registers in software */
+#endif
 };
 
 #define to_vm(_vdev) container_of(to_vtr(_vdev), struct vm_alt_device, vtr)
@@ -85,20 +88,46 @@ module_param_cb(mmio_align, &vm_align_ops, &vm_legacy_align, 0444);
 MODULE_PARM_DESC(mmio_align,
 		 "virtio-mmio version 1 (legacy): used ring alignment QueueAlign in bytes, a power of two from 4 up (default PAGE_SIZE)");
 
+/*
+ * Every access to a 32-bit register (4.2.2, below the configuration space)
+ * goes through these two. On a kernel with KUnit a device made by
+ * va_mmio_fake_create() has its registers in software instead (struct
+ * va_mmio_regs); without KUnit they are readl() and writel().
+ */
+static u32 vm_rd(struct vm_alt_device *vm, unsigned int off)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (unlikely(vm->regs))
+		return vm->regs->read(vm->regs, off);
+#endif
+	return readl(vm->base + off);
+}
+
+static void vm_wr(struct vm_alt_device *vm, u32 val, unsigned int off)
+{
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (unlikely(vm->regs)) {
+		vm->regs->write(vm->regs, off, val);
+		return;
+	}
+#endif
+	writel(val, vm->base + off);
+}
+
 /* Accept VIRTIO_F_RING_RESET on version 2: see vm_finalize_features(). */
 static const bool vm_ring_reset;
 
 static u64 vm_read64(struct vm_alt_device *vm, unsigned int lo,
 		     unsigned int hi)
 {
-	return readl(vm->base + lo) | (u64)readl(vm->base + hi) << 32;
+	return vm_rd(vm, lo) | (u64)vm_rd(vm, hi) << 32;
 }
 
 static void vm_write64(struct vm_alt_device *vm, u64 val, unsigned int lo,
 		       unsigned int hi)
 {
-	writel(lower_32_bits(val), vm->base + lo);
-	writel(upper_32_bits(val), vm->base + hi);
+	vm_wr(vm, lower_32_bits(val), lo);
+	vm_wr(vm, upper_32_bits(val), hi);
 }
 
 /* Is [@offset, @offset + @len) inside the device configuration space? */
@@ -170,9 +199,9 @@ static void vm_get(struct virtio_device *vdev, unsigned int offset,
 	 * repeat them until the generation is the same before and after.
 	 */
 	for (i = 0; i < VM_GEN_TRIES; i++) {
-		gen = readl(vm->base + VIRTIO_MMIO_CONFIG_GENERATION);
+		gen = vm_rd(vm, VIRTIO_MMIO_CONFIG_GENERATION);
 		vm_get_once(p, buf, len);
-		if (readl(vm->base + VIRTIO_MMIO_CONFIG_GENERATION) == gen)
+		if (vm_rd(vm, VIRTIO_MMIO_CONFIG_GENERATION) == gen)
 			return;
 	}
 	dev_warn_ratelimited(&vdev->dev,
@@ -223,18 +252,18 @@ static u32 vm_generation(struct virtio_device *vdev)
 	/* Version 1 has no ConfigGeneration register. */
 	if (vm->version == 1)
 		return 0;
-	return readl(vm->base + VIRTIO_MMIO_CONFIG_GENERATION);
+	return vm_rd(vm, VIRTIO_MMIO_CONFIG_GENERATION);
 }
 
 static u8 vm_get_status(struct virtio_device *vdev)
 {
-	return readl(to_vm(vdev)->base + VIRTIO_MMIO_STATUS) & 0xff;
+	return vm_rd(to_vm(vdev), VIRTIO_MMIO_STATUS) & 0xff;
 }
 
 static void vm_set_status(struct virtio_device *vdev, u8 status)
 {
 	/* Ring memory is coherent; writel() orders it before this write. */
-	writel(status, to_vm(vdev)->base + VIRTIO_MMIO_STATUS);
+	vm_wr(to_vm(vdev), status, VIRTIO_MMIO_STATUS);
 }
 
 static const char vm_gone[] =
@@ -248,8 +277,8 @@ static void vm_reset(struct virtio_device *vdev)
 	u32 status;
 
 	/* 4.2.2 Status: writing 0 resets; 2.4.2: done when it reads 0. */
-	writel(0, vm->base + VIRTIO_MMIO_STATUS);
-	while ((status = readl(vm->base + VIRTIO_MMIO_STATUS))) {
+	vm_wr(vm, 0, VIRTIO_MMIO_STATUS);
+	while ((status = vm_rd(vm, VIRTIO_MMIO_STATUS))) {
 		if (time_after(jiffies, deadline)) {
 			dev_err(&vdev->dev,
 				"device did not complete reset within %u ms (Status 0x%x): %s\n",
@@ -270,10 +299,10 @@ static u64 vm_get_features(struct virtio_device *vdev)
 	u64 features;
 
 	/* 4.2.2: DeviceFeaturesSel selects 32 bits of DeviceFeatures. */
-	writel(0, vm->base + VIRTIO_MMIO_DEVICE_FEATURES_SEL);
-	features = readl(vm->base + VIRTIO_MMIO_DEVICE_FEATURES);
-	writel(1, vm->base + VIRTIO_MMIO_DEVICE_FEATURES_SEL);
-	features |= (u64)readl(vm->base + VIRTIO_MMIO_DEVICE_FEATURES) << 32;
+	vm_wr(vm, 0, VIRTIO_MMIO_DEVICE_FEATURES_SEL);
+	features = vm_rd(vm, VIRTIO_MMIO_DEVICE_FEATURES);
+	vm_wr(vm, 1, VIRTIO_MMIO_DEVICE_FEATURES_SEL);
+	features |= (u64)vm_rd(vm, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
 	return features;
 }
 
@@ -309,12 +338,10 @@ static int vm_finalize_features(struct virtio_device *vdev)
 			"version 2 device does not offer VIRTIO_F_VERSION_1, which it must\n");
 		return -EINVAL;
 	}
-	writel(0, vm->base + VIRTIO_MMIO_DRIVER_FEATURES_SEL);
-	writel(lower_32_bits(vdev->features),
-	       vm->base + VIRTIO_MMIO_DRIVER_FEATURES);
-	writel(1, vm->base + VIRTIO_MMIO_DRIVER_FEATURES_SEL);
-	writel(upper_32_bits(vdev->features),
-	       vm->base + VIRTIO_MMIO_DRIVER_FEATURES);
+	vm_wr(vm, 0, VIRTIO_MMIO_DRIVER_FEATURES_SEL);
+	vm_wr(vm, lower_32_bits(vdev->features), VIRTIO_MMIO_DRIVER_FEATURES);
+	vm_wr(vm, 1, VIRTIO_MMIO_DRIVER_FEATURES_SEL);
+	vm_wr(vm, upper_32_bits(vdev->features), VIRTIO_MMIO_DRIVER_FEATURES);
 	return 0;
 }
 
@@ -351,7 +378,7 @@ static irqreturn_t vm_interrupt(int irq, void *opaque)
 	unsigned int round;
 	u32 status, next;
 
-	status = readl(vm->base + VIRTIO_MMIO_INTERRUPT_STATUS) & VM_INT_MASK;
+	status = vm_rd(vm, VIRTIO_MMIO_INTERRUPT_STATUS) & VM_INT_MASK;
 	if (!status)
 		return IRQ_NONE;
 	for (round = 0; status; round++) {
@@ -360,8 +387,8 @@ static irqreturn_t vm_interrupt(int irq, void *opaque)
 			vm->irq_rounds_max++;
 			break;
 		}
-		writel(status, vm->base + VIRTIO_MMIO_INTERRUPT_ACK);
-		next = readl(vm->base + VIRTIO_MMIO_INTERRUPT_STATUS) &
+		vm_wr(vm, status, VIRTIO_MMIO_INTERRUPT_ACK);
+		next = vm_rd(vm, VIRTIO_MMIO_INTERRUPT_STATUS) &
 		       VM_INT_MASK;
 		if (status & VIRTIO_MMIO_INT_CONFIG) {
 			vm->irq_status_config++;
@@ -379,16 +406,16 @@ static int vm_queue_stop(struct vm_alt_device *vm, unsigned int index)
 {
 	unsigned long deadline;
 
-	writel(index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
+	vm_wr(vm, index, VIRTIO_MMIO_QUEUE_SEL);
 	if (vm->version == 1) {
 		/* 4.2.4: QueuePFN 0 means the queue is not in use. */
-		writel(0, vm->base + VIRTIO_MMIO_QUEUE_PFN);
+		vm_wr(vm, 0, VIRTIO_MMIO_QUEUE_PFN);
 		return 0;
 	}
 	/* 4.2.2: write 0 to QueueReady and read it back. */
 	deadline = jiffies + msecs_to_jiffies(VM_READY_TIMEOUT_MS);
-	writel(0, vm->base + VIRTIO_MMIO_QUEUE_READY);
-	while (readl(vm->base + VIRTIO_MMIO_QUEUE_READY)) {
+	vm_wr(vm, 0, VIRTIO_MMIO_QUEUE_READY);
+	while (vm_rd(vm, VIRTIO_MMIO_QUEUE_READY)) {
 		if (time_after(jiffies, deadline)) {
 			dev_err(&vm->vtr.vdev.dev,
 				"queue %u: QueueReady still reads 1 %u ms after writing 0; the device ignores queue teardown\n",
@@ -414,56 +441,120 @@ static void vm_del_vqs(struct virtio_device *vdev)
 	vm->irq_requested = false;
 }
 
-/* Where the used ring starts when the used_event word is left out. */
-static size_t vm_used_off_without_event(unsigned int num, unsigned int align)
+/**
+ * va_mmio_used_off_without_event() - the used ring offset of seed 004
+ * @num: queue size in descriptors
+ * @align: used ring alignment (QueueAlign), a power of two
+ *
+ * Virtio 1.3, 2.7.2 and 4.2.4: a version 1 queue is one block, the used
+ * ring at ALIGN(16 * @num + 2 * (3 + @num), @align), after the available
+ * ring's used_event word. This is the offset a device that leaves the word
+ * out computes, ALIGN(16 * @num + 2 * (2 + @num), @align); where the two
+ * differ, vm_activate_legacy() warns that such a device loses every used
+ * buffer. Exported for the KUnit suite virtio_alt_mmio.
+ *
+ * Context: any.
+ * Return: the offset in bytes from the descriptor table.
+ */
+size_t va_mmio_used_off_without_event(unsigned int num, unsigned int align)
 {
 	return ALIGN(sizeof(struct vring_desc) * num +
 		     sizeof(__virtio16) * (2 + num), align);
 }
+EXPORT_SYMBOL_GPL(va_mmio_used_off_without_event);
 
-/* Version 1 (4.2.4): QueueNum, QueueAlign, QueuePFN. */
-static int vm_activate_legacy(struct vm_alt_device *vm, struct virtqueue *vq)
+/*
+ * Version 1 (4.2.4): QueueNum, QueueAlign, QueuePFN of the selected queue
+ * @index, @num descriptors at @desc with the used ring @used bytes after.
+ */
+static int vm_program_legacy(struct vm_alt_device *vm, unsigned int index,
+			     unsigned int num, dma_addr_t desc, size_t used)
 {
 	struct virtio_device *vdev = &vm->vtr.vdev;
-	dma_addr_t desc = vaq_desc_addr(vq);
-	unsigned int num = vaq_vring_size(vq);
 	u64 pfn = desc >> PAGE_SHIFT;
-	size_t used = vaq_used_addr(vq) - desc;
 
 	if (desc & ~PAGE_MASK || pfn >> 32) {
 		dev_err(&vdev->dev,
 			"queue %u: ring at %pad cannot be given as a 32-bit page number of %lu-byte pages\n",
-			vq->index, &desc, PAGE_SIZE);
+			index, &desc, PAGE_SIZE);
 		return -E2BIG;
 	}
-	if (vm_used_off_without_event(num, vm->align) != used)
+	if (va_mmio_used_off_without_event(num, vm->align) != used)
 		dev_warn(&vdev->dev,
 			 "queue %u: used ring at offset %zu (after the used_event word, 2.7.2); a device that leaves the word out uses offset %zu and loses every used buffer (seed 004): mmio_align=%u is affected, 64 or more is not\n",
-			 vq->index, used,
-			 vm_used_off_without_event(num, vm->align), vm->align);
-	writel(num, vm->base + VIRTIO_MMIO_QUEUE_NUM);
-	writel(vm->align, vm->base + VIRTIO_MMIO_QUEUE_ALIGN);
-	writel(pfn, vm->base + VIRTIO_MMIO_QUEUE_PFN);
+			 index, used,
+			 va_mmio_used_off_without_event(num, vm->align), vm->align);
+	vm_wr(vm, num, VIRTIO_MMIO_QUEUE_NUM);
+	vm_wr(vm, vm->align, VIRTIO_MMIO_QUEUE_ALIGN);
+	vm_wr(vm, pfn, VIRTIO_MMIO_QUEUE_PFN);
 	return 0;
 }
 
-/* Version 2 (4.2.3.2): QueueNum and the three areas of the selected queue. */
-static void vm_set_areas(struct vm_alt_device *vm, struct virtqueue *vq)
+static int vm_activate_legacy(struct vm_alt_device *vm, struct virtqueue *vq)
 {
-	writel(vaq_vring_size(vq), vm->base + VIRTIO_MMIO_QUEUE_NUM);
-	vm_write64(vm, vaq_desc_addr(vq), VIRTIO_MMIO_QUEUE_DESC_LOW,
+	dma_addr_t desc = vaq_desc_addr(vq);
+
+	return vm_program_legacy(vm, vq->index, vaq_vring_size(vq), desc,
+				 vaq_used_addr(vq) - desc);
+}
+
+/* Version 2 (4.2.3.2): QueueNum and the three areas of the selected queue. */
+static void vm_set_areas(struct vm_alt_device *vm, unsigned int num,
+			 dma_addr_t desc, dma_addr_t driver, dma_addr_t device)
+{
+	vm_wr(vm, num, VIRTIO_MMIO_QUEUE_NUM);
+	vm_write64(vm, desc, VIRTIO_MMIO_QUEUE_DESC_LOW,
 		   VIRTIO_MMIO_QUEUE_DESC_HIGH);
-	vm_write64(vm, vaq_avail_addr(vq), VIRTIO_MMIO_QUEUE_AVAIL_LOW,
+	vm_write64(vm, driver, VIRTIO_MMIO_QUEUE_AVAIL_LOW,
 		   VIRTIO_MMIO_QUEUE_AVAIL_HIGH);
-	vm_write64(vm, vaq_used_addr(vq), VIRTIO_MMIO_QUEUE_USED_LOW,
+	vm_write64(vm, device, VIRTIO_MMIO_QUEUE_USED_LOW,
 		   VIRTIO_MMIO_QUEUE_USED_HIGH);
+}
+
+static void vm_set_vq_areas(struct vm_alt_device *vm, struct virtqueue *vq)
+{
+	vm_set_areas(vm, vaq_vring_size(vq), vaq_desc_addr(vq),
+		     vaq_avail_addr(vq), vaq_used_addr(vq));
 }
 
 /* Version 2 (4.2.3.2): the areas, then QueueReady. */
 static int vm_activate(struct vm_alt_device *vm, struct virtqueue *vq)
 {
-	vm_set_areas(vm, vq);
-	writel(1, vm->base + VIRTIO_MMIO_QUEUE_READY);
+	vm_set_vq_areas(vm, vq);
+	vm_wr(vm, 1, VIRTIO_MMIO_QUEUE_READY);
+	return 0;
+}
+
+/*
+ * 4.2.3.2: select queue @index, check it is not in use and available, and
+ * choose its size *@num from QueueNumMax; 0 or -ENOENT.
+ */
+static int vm_queue_select(struct vm_alt_device *vm, unsigned int index,
+			   const char *name, u32 *num)
+{
+	struct virtio_device *vdev = &vm->vtr.vdev;
+	u32 max;
+
+	vm_wr(vm, index, VIRTIO_MMIO_QUEUE_SEL);
+	if (vm_rd(vm, vm->version == 1 ? VIRTIO_MMIO_QUEUE_PFN :
+		  VIRTIO_MMIO_QUEUE_READY)) {
+		dev_err(&vdev->dev, "queue %u (%s) is already in use\n", index,
+			name);
+		return -ENOENT;
+	}
+	max = vm_rd(vm, VIRTIO_MMIO_QUEUE_NUM_MAX);
+	if (!max) {
+		dev_err(&vdev->dev, "queue %u (%s) is not available\n", index,
+			name);
+		return -ENOENT;
+	}
+	/* The split layout needs a power of two (2.7); take the largest. */
+	*num = min_t(u32, max, 32768);
+	if (!virtio_has_feature(vdev, VIRTIO_F_RING_PACKED))
+		*num = rounddown_pow_of_two(*num);
+	if (*num != max)
+		dev_info(&vdev->dev, "queue %u: QueueSizeMax %u, using %u\n",
+			 index, max, *num);
 	return 0;
 }
 
@@ -473,30 +564,12 @@ static struct virtqueue *vm_setup_vq(struct vm_alt_device *vm,
 {
 	struct virtio_device *vdev = &vm->vtr.vdev;
 	struct virtqueue *vq;
-	u32 num, max;
+	u32 num;
 	int err;
 
-	writel(index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
-	if (readl(vm->base + (vm->version == 1 ? VIRTIO_MMIO_QUEUE_PFN :
-			      VIRTIO_MMIO_QUEUE_READY))) {
-		dev_err(&vdev->dev, "queue %u (%s) is already in use\n", index,
-			qi->name);
-		return ERR_PTR(-ENOENT);
-	}
-	max = readl(vm->base + VIRTIO_MMIO_QUEUE_NUM_MAX);
-	if (!max) {
-		dev_err(&vdev->dev, "queue %u (%s) is not available\n", index,
-			qi->name);
-		return ERR_PTR(-ENOENT);
-	}
-	/* The split layout needs a power of two (2.7); take the largest. */
-	num = min_t(u32, max, 32768);
-	if (!virtio_has_feature(vdev, VIRTIO_F_RING_PACKED))
-		num = rounddown_pow_of_two(num);
-	if (num != max)
-		dev_info(&vdev->dev, "queue %u: QueueSizeMax %u, using %u\n",
-			 index, max, num);
-
+	err = vm_queue_select(vm, index, qi->name, &num);
+	if (err)
+		return ERR_PTR(err);
 	vq = vtr_create_vq(&vm->vtr, index, num,
 			   vm->version == 1 ? vm->align : SMP_CACHE_BYTES,
 			   !virtio_has_feature(vdev, VIRTIO_F_ORDER_PLATFORM),
@@ -576,9 +649,9 @@ static int vm_disable_vq_and_reset(struct virtqueue *vq)
 	vtr_vq_stop(&vm->vtr, vq);
 
 	deadline = jiffies + msecs_to_jiffies(VM_RESET_TIMEOUT_MS);
-	writel(vq->index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
-	writel(1, vm->base + VIRTIO_MMIO_QUEUE_RESET);
-	while (readl(vm->base + VIRTIO_MMIO_QUEUE_RESET)) {
+	vm_wr(vm, vq->index, VIRTIO_MMIO_QUEUE_SEL);
+	vm_wr(vm, 1, VIRTIO_MMIO_QUEUE_RESET);
+	while (vm_rd(vm, VIRTIO_MMIO_QUEUE_RESET)) {
 		if (time_after(jiffies, deadline)) {
 			dev_err(&vdev->dev,
 				"queue %u: QueueReset still reads 1 after %u ms; the device did not finish the reset, the queue stays stopped\n",
@@ -588,7 +661,7 @@ static int vm_disable_vq_and_reset(struct virtqueue *vq)
 		}
 		usleep_range(1000, 2000);
 	}
-	if (readl(vm->base + VIRTIO_MMIO_QUEUE_READY)) {
+	if (vm_rd(vm, VIRTIO_MMIO_QUEUE_READY)) {
 		dev_err(&vdev->dev,
 			"queue %u: QueueReady reads 1 after the reset completed (4.2.2: it must read 0); the queue stays stopped\n",
 			vq->index);
@@ -607,18 +680,18 @@ static int vm_enable_vq_after_reset(struct virtqueue *vq)
 
 	if (!vq->reset || vm->version != 2)
 		return -EBUSY;
-	writel(vq->index, vm->base + VIRTIO_MMIO_QUEUE_SEL);
-	reset = readl(vm->base + VIRTIO_MMIO_QUEUE_RESET);
-	ready = readl(vm->base + VIRTIO_MMIO_QUEUE_READY);
+	vm_wr(vm, vq->index, VIRTIO_MMIO_QUEUE_SEL);
+	reset = vm_rd(vm, VIRTIO_MMIO_QUEUE_RESET);
+	ready = vm_rd(vm, VIRTIO_MMIO_QUEUE_READY);
 	if (reset || ready) {
 		dev_err(&vdev->dev,
 			"queue %u: not in reset state (QueueReset %u, QueueReady %u); not re-enabling it\n",
 			vq->index, reset, ready);
 		return -EBUSY;
 	}
-	vm_set_areas(vm, vq);
+	vm_set_vq_areas(vm, vq);
 	vtr_vq_restart(&vm->vtr, vq);
-	writel(1, vm->base + VIRTIO_MMIO_QUEUE_READY);
+	vm_wr(vm, 1, VIRTIO_MMIO_QUEUE_READY);
 	return 0;
 }
 
@@ -645,7 +718,7 @@ static bool vm_get_shm_region(struct virtio_device *vdev,
 	if (vm->version == 1)
 		return false;
 	/* 4.2.2 SHMSel, SHMLen, SHMBase; 2.10: a length of -1: no region. */
-	writel(id, vm->base + VIRTIO_MMIO_SHM_SEL);
+	vm_wr(vm, id, VIRTIO_MMIO_SHM_SEL);
 	len = vm_read64(vm, VIRTIO_MMIO_SHM_LEN_LOW, VIRTIO_MMIO_SHM_LEN_HIGH);
 	if (len == ~0ULL)
 		return false;
@@ -726,23 +799,23 @@ static int vm_identify(struct vm_alt_device *vm)
 	struct device *dev = &vm->pdev->dev;
 	u32 magic;
 
-	magic = readl(vm->base + VIRTIO_MMIO_MAGIC_VALUE);
+	magic = vm_rd(vm, VIRTIO_MMIO_MAGIC_VALUE);
 	if (magic != VM_MAGIC) {
 		dev_warn(dev, "MagicValue 0x%08x, not 0x%08x: not a virtio-mmio device\n",
 			 magic, VM_MAGIC);
 		return -ENODEV;
 	}
-	vm->version = readl(vm->base + VIRTIO_MMIO_VERSION);
+	vm->version = vm_rd(vm, VIRTIO_MMIO_VERSION);
 	if (vm->version != 1 && vm->version != 2) {
 		dev_err(dev, "Version %u: only 1 (legacy) and 2 are known\n",
 			vm->version);
 		return -ENODEV;
 	}
-	vm->vtr.vdev.id.device = readl(vm->base + VIRTIO_MMIO_DEVICE_ID);
+	vm->vtr.vdev.id.device = vm_rd(vm, VIRTIO_MMIO_DEVICE_ID);
 	/* A placeholder: no error may be reported (4.2.2). */
 	if (!vm->vtr.vdev.id.device)
 		return -ENODEV;
-	vm->vtr.vdev.id.vendor = readl(vm->base + VIRTIO_MMIO_VENDOR_ID);
+	vm->vtr.vdev.id.vendor = vm_rd(vm, VIRTIO_MMIO_VENDOR_ID);
 	return 0;
 }
 
@@ -788,7 +861,7 @@ static int vm_probe(struct platform_device *pdev)
 
 	if (vm->version == 1) {
 		/* 4.2.4: before any queue; QueuePFN counts these pages. */
-		writel(PAGE_SIZE, vm->base + VIRTIO_MMIO_GUEST_PAGE_SIZE);
+		vm_wr(vm, PAGE_SIZE, VIRTIO_MMIO_GUEST_PAGE_SIZE);
 		vm->align = vm_legacy_align;
 		/* A 32-bit QueuePFN reaches 32 + PAGE_SHIFT address bits. */
 		err = dma_set_mask(&pdev->dev, DMA_BIT_MASK(64));
@@ -833,6 +906,96 @@ static void vm_remove(struct platform_device *pdev)
 	put_device(dev);
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * va_mmio_fake_create() - a virtio-mmio device on a software register window
+ * @regs: the register window: every 32-bit register access of the
+ *	transport (4.2.2, offsets below 0x100) calls @regs->read or
+ *	@regs->write instead of readl() or writel()
+ * @version: 1 (legacy, 4.2.4) or 2
+ * @align: version 1 QueueAlign, a power of two from 4; ignored for 2
+ *
+ * The KUnit seam of this transport: the device has this transport's
+ * virtio_config_ops (reset, status, features, ...) but no platform device,
+ * no interrupt, no configuration space and no queues, and is not
+ * registered. Queue programming is reached with va_mmio_fake_setup_queue().
+ *
+ * Context: process context, may sleep.
+ * Return: the device (free it with va_mmio_fake_destroy()), or NULL if out
+ * of memory or @version is not 1 or 2.
+ */
+struct virtio_device *va_mmio_fake_create(struct va_mmio_regs *regs,
+					  u32 version, u32 align)
+{
+	struct vm_alt_device *vm;
+
+	if (version != 1 && version != 2)
+		return NULL;
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return NULL;
+	vtr_init(&vm->vtr, "mmio");
+	vm->vtr.vdev.dev.init_name = "virtio-alt-mmio-fake";
+	vm->vtr.vdev.config = &vm_config_ops;
+	vm->regs = regs;
+	vm->version = version;
+	vm->align = align;
+	vm->irq = -1;
+	return &vm->vtr.vdev;
+}
+EXPORT_SYMBOL_GPL(va_mmio_fake_create);
+
+/**
+ * va_mmio_fake_destroy() - free a device of va_mmio_fake_create()
+ * @vdev: the device, or NULL
+ *
+ * Context: process context.
+ */
+void va_mmio_fake_destroy(struct virtio_device *vdev)
+{
+	if (vdev)
+		kfree(to_vm(vdev));
+}
+EXPORT_SYMBOL_GPL(va_mmio_fake_destroy);
+
+/**
+ * va_mmio_fake_setup_queue() - program one queue of a fake device
+ * @vdev: a device of va_mmio_fake_create()
+ * @index: queue index
+ * @desc: descriptor area address (version 1: the whole queue, page aligned)
+ * @driver: driver area address (version 2 only)
+ * @device: device area address (version 1: @desc + the used ring offset)
+ * @num: set to the queue size chosen from QueueNumMax
+ *
+ * The register part of the transport's queue setup (find_vqs), without the
+ * ring: select the queue and check it (4.2.3.2), then version 2 writes
+ * QueueNum, QueueDesc, QueueDriver, QueueDevice (Low, High) and QueueReady,
+ * version 1 (4.2.4) QueueNum, QueueAlign and QueuePFN, with the seed 004
+ * warning if it applies.
+ *
+ * Context: process context.
+ * Return: 0; -ENOENT if the queue is in use or not available; -E2BIG if
+ * version 1 @desc is not page aligned or beyond 32-bit page numbers.
+ */
+int va_mmio_fake_setup_queue(struct virtio_device *vdev, unsigned int index,
+			     dma_addr_t desc, dma_addr_t driver,
+			     dma_addr_t device, u32 *num)
+{
+	struct vm_alt_device *vm = to_vm(vdev);
+	int err;
+
+	err = vm_queue_select(vm, index, "fake", num);
+	if (err)
+		return err;
+	if (vm->version == 1)
+		return vm_program_legacy(vm, index, *num, desc, device - desc);
+	vm_set_areas(vm, *num, desc, driver, device);
+	vm_wr(vm, 1, VIRTIO_MMIO_QUEUE_READY);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(va_mmio_fake_setup_queue);
+#endif /* CONFIG_KUNIT */
+
 /* Matched only when bound by hand or nobody else drives the device. */
 static const struct of_device_id vm_of_ids[] = {
 	{ .compatible = "virtio,mmio" },
@@ -860,114 +1023,163 @@ static struct platform_driver vm_driver = {
  * The parameter is parsed before module init; the devices are created in
  * vm_alt_init() and removed in vm_alt_exit().
  */
-struct vm_cmdline_dev {
-	u64 size;
-	u64 base;
-	unsigned int irq;
-	int id;
-};
-
-static struct vm_cmdline_dev vm_cmdline[VM_CMDLINE_MAX];
+static struct va_mmio_cmdline_dev vm_cmdline[VA_MMIO_DEVICES_MAX];
 static unsigned int vm_ncmdline;
 static int vm_cmdline_next_id;
-static struct platform_device *vm_cmdline_pdev[VM_CMDLINE_MAX];
+static struct platform_device *vm_cmdline_pdev[VA_MMIO_DEVICES_MAX];
 
-/* Parse one entry (modified in place); 0, or -EINVAL with *@what set. */
-static int vm_parse_device(char *tok, struct vm_cmdline_dev *d,
-			   const char **what)
+/* What each error names, in "bad %s in '<entry>'". */
+static const char * const vm_cmdline_what[VA_MMIO_CMDLINE_NR] = {
+	[VA_MMIO_CMDLINE_OK] = "nothing",
+	[VA_MMIO_CMDLINE_EMPTY] = "entry (empty)",
+	[VA_MMIO_CMDLINE_SIZE] = "<size> (a number with an optional K, M or G suffix, then '@')",
+	[VA_MMIO_CMDLINE_SIZE_SMALL] = "<size> (at least 0x100, the registers)",
+	[VA_MMIO_CMDLINE_BASE] = "<baseaddr> (a number)",
+	[VA_MMIO_CMDLINE_WRAP] = "<size>@<baseaddr> (the window wraps around)",
+	[VA_MMIO_CMDLINE_IRQ_MISSING] = "<irq> (missing)",
+	[VA_MMIO_CMDLINE_IRQ] = "<irq> (a number other than 0)",
+	[VA_MMIO_CMDLINE_ID] = "<id> (a number from 0 up)",
+	[VA_MMIO_CMDLINE_TOO_MANY] =
+		"entry (more than " __stringify(VA_MMIO_DEVICES_MAX) " devices)",
+	[VA_MMIO_CMDLINE_OVERLAP] = "<size>@<baseaddr> (overlaps an earlier entry)",
+};
+
+/**
+ * va_mmio_cmdline_what() - name a devices= error
+ * @err: the error, as va_mmio_parse_devices() reports it
+ *
+ * Context: any.
+ * Return: the part of the value that is wrong and what it should be, as
+ * printed after "bad" in the load error; "unknown error" for a value out of
+ * range.
+ */
+const char *va_mmio_cmdline_what(enum va_mmio_cmdline_err err)
+{
+	if ((unsigned int)err >= VA_MMIO_CMDLINE_NR)
+		return "unknown error";
+	return vm_cmdline_what[err];
+}
+EXPORT_SYMBOL_GPL(va_mmio_cmdline_what);
+
+/* Parse one entry (modified in place): 0 or why not. */
+static enum va_mmio_cmdline_err vm_parse_device(char *tok,
+						struct va_mmio_cmdline_dev *d)
 {
 	char *p, *field;
 
 	d->size = memparse(tok, &p);
-	if (p == tok || *p != '@') {
-		*what = "<size> (a number with an optional K, M or G suffix, then '@')";
-		return -EINVAL;
-	}
-	if (d->size < VIRTIO_MMIO_CONFIG) {
-		*what = "<size> (at least 0x100, the registers)";
-		return -EINVAL;
-	}
+	if (p == tok || *p != '@')
+		return VA_MMIO_CMDLINE_SIZE;
+	if (d->size < VIRTIO_MMIO_CONFIG)
+		return VA_MMIO_CMDLINE_SIZE_SMALL;
 	p++;
 	field = strsep(&p, ":");
-	if (kstrtou64(field, 0, &d->base)) {
-		*what = "<baseaddr> (a number)";
-		return -EINVAL;
-	}
-	if (d->base + d->size - 1 < d->base) {
-		*what = "<size>@<baseaddr> (the window wraps around)";
-		return -EINVAL;
-	}
-	if (!p) {
-		*what = "<irq> (missing)";
-		return -EINVAL;
-	}
+	if (kstrtou64(field, 0, &d->base))
+		return VA_MMIO_CMDLINE_BASE;
+	if (d->base + d->size - 1 < d->base)
+		return VA_MMIO_CMDLINE_WRAP;
+	if (!p)
+		return VA_MMIO_CMDLINE_IRQ_MISSING;
 	field = strsep(&p, ":");
-	if (kstrtouint(field, 0, &d->irq) || !d->irq) {
-		*what = "<irq> (a number other than 0)";
-		return -EINVAL;
-	}
+	if (kstrtouint(field, 0, &d->irq) || !d->irq)
+		return VA_MMIO_CMDLINE_IRQ;
 	d->id = -1;
-	if (p && (kstrtoint(p, 0, &d->id) || d->id < 0)) {
-		*what = "<id> (a number from 0 up)";
-		return -EINVAL;
-	}
-	return 0;
+	if (p && (kstrtoint(p, 0, &d->id) || d->id < 0))
+		return VA_MMIO_CMDLINE_ID;
+	return VA_MMIO_CMDLINE_OK;
 }
 
-/* Does @d's window overlap one of the first @n entries? */
-static bool vm_cmdline_overlaps(const struct vm_cmdline_dev *d, unsigned int n)
+/* Does @d's window overlap one of the first @n entries of @devs? */
+static bool vm_cmdline_overlaps(const struct va_mmio_cmdline_dev *d,
+				const struct va_mmio_cmdline_dev *devs,
+				unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (d->base <= vm_cmdline[i].base + vm_cmdline[i].size - 1 &&
-		    vm_cmdline[i].base <= d->base + d->size - 1)
+		if (d->base <= devs[i].base + devs[i].size - 1 &&
+		    devs[i].base <= d->base + d->size - 1)
 			return true;
 	return false;
 }
 
-static int vm_devices_set(const char *val, const struct kernel_param *kp)
+/**
+ * va_mmio_parse_devices() - parse a devices= value
+ * @val: the value: entries <size>@<baseaddr>:<irq>[:<id>] separated by
+ *	commas, as the in-tree virtio_mmio.device=; <size> takes a K, M or G
+ *	suffix (memparse()), the numbers are decimal, 0x hex or 0 octal.
+ *	Leading and trailing white space is ignored; all white space is
+ *	nothing.
+ * @devs: array of @max entries; the first *@n are earlier entries, which
+ *	new entries must not overlap; new entries are appended
+ * @max: size of @devs, at most %VA_MMIO_DEVICES_MAX in the module
+ * @n: in: entries already in @devs; out: entries after this value, changed
+ *	only on success
+ * @bad: on -EINVAL, the first refused entry (offset and length in @val)
+ *	and why (name it with va_mmio_cmdline_what())
+ *
+ * All or nothing: on error *@n is left as it was, so no entry of a bad
+ * value is used (@devs beyond *@n may have been written). A pure function
+ * of its arguments apart from the temporary copy of @val.
+ *
+ * Context: process context, may sleep (GFP_KERNEL allocation).
+ * Return: 0; -EINVAL if an entry is malformed, its window overlaps an
+ * earlier one or there are more than @max entries in all, with @bad set;
+ * -ENOMEM if the copy of @val cannot be allocated.
+ */
+int va_mmio_parse_devices(const char *val, struct va_mmio_cmdline_dev *devs,
+			  unsigned int max, unsigned int *n,
+			  struct va_mmio_cmdline_bad *bad)
 {
-	char *buf, *rest, *tok, *copy;
-	struct vm_cmdline_dev d;
-	unsigned int n = vm_ncmdline;
-	const char *what;
-	int err = 0;
+	enum va_mmio_cmdline_err err = VA_MMIO_CMDLINE_OK;
+	struct va_mmio_cmdline_dev d;
+	unsigned int i = *n, len;
+	char *buf, *rest, *tok;
 
 	buf = kstrdup(val, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	/* strim() only cuts the end: an offset into @buf is one into @val. */
 	rest = strim(buf);
 	if (!*rest)
-		goto out;
-	while ((tok = strsep(&rest, ",")) && !err) {
-		copy = kstrdup(tok, GFP_KERNEL);
-		if (!copy) {
-			err = -ENOMEM;
+		rest = NULL;
+	while ((tok = strsep(&rest, ","))) {
+		len = strlen(tok);
+		if (!*tok)
+			err = VA_MMIO_CMDLINE_EMPTY;
+		else
+			err = vm_parse_device(tok, &d);
+		if (!err && i >= max)
+			err = VA_MMIO_CMDLINE_TOO_MANY;
+		if (!err && vm_cmdline_overlaps(&d, devs, i))
+			err = VA_MMIO_CMDLINE_OVERLAP;
+		if (err) {
+			bad->err = err;
+			bad->off = tok - buf;
+			bad->len = len;
 			break;
 		}
-		what = "entry (empty)";
-		err = *tok ? vm_parse_device(tok, &d, &what) : -EINVAL;
-		if (!err && n == VM_CMDLINE_MAX) {
-			what = "entry (more than " __stringify(VM_CMDLINE_MAX) " devices)";
-			err = -EINVAL;
-		}
-		if (!err && vm_cmdline_overlaps(&d, n)) {
-			what = "<size>@<baseaddr> (overlaps an earlier entry)";
-			err = -EINVAL;
-		}
-		if (err)
-			pr_err("devices=%s: bad %s in '%s'; expected %s, comma separated, e.g. 0x200@0xfeb00000:5\n",
-			       val, what, copy, VM_CMDLINE_FORM);
-		else
-			vm_cmdline[n++] = d;
-		kfree(copy);
+		devs[i++] = d;
 	}
-	/* All or nothing: a bad entry leaves no entry of this value. */
-	if (!err)
-		vm_ncmdline = n;
-out:
 	kfree(buf);
+	if (err)
+		return -EINVAL;
+	*n = i;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(va_mmio_parse_devices);
+
+static int vm_devices_set(const char *val, const struct kernel_param *kp)
+{
+	struct va_mmio_cmdline_bad bad;
+	int err;
+
+	err = va_mmio_parse_devices(val, vm_cmdline, ARRAY_SIZE(vm_cmdline),
+				    &vm_ncmdline, &bad);
+	if (err == -EINVAL)
+		pr_err("devices=%s: bad %s in '%.*s'; expected %s, comma separated, e.g. 0x200@0xfeb00000:5\n",
+		       val, va_mmio_cmdline_what(bad.err), bad.len,
+		       val + bad.off, VM_CMDLINE_FORM);
 	return err;
 }
 
@@ -977,7 +1189,7 @@ static int vm_devices_get(char *buf, const struct kernel_param *kp)
 	unsigned int i;
 
 	for (i = 0; i < vm_ncmdline; i++) {
-		const struct vm_cmdline_dev *d = &vm_cmdline[i];
+		const struct va_mmio_cmdline_dev *d = &vm_cmdline[i];
 
 		len += sysfs_emit_at(buf, len, "%s0x%llx@0x%llx:%u", i ? "," : "",
 				     d->size, d->base, d->irq);
@@ -1013,7 +1225,7 @@ static int vm_cmdline_create(void)
 	unsigned int i;
 
 	for (i = 0; i < vm_ncmdline; i++) {
-		const struct vm_cmdline_dev *d = &vm_cmdline[i];
+		const struct va_mmio_cmdline_dev *d = &vm_cmdline[i];
 		struct resource res[2] = {
 			DEFINE_RES_MEM(d->base, d->size),
 			DEFINE_RES_IRQ(d->irq),
