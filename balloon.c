@@ -491,11 +491,18 @@ static int va_balloon_freeze(struct virtio_device *vdev)
 static int va_balloon_restore(struct virtio_device *vdev)
 {
 	struct va_balloon *vb = vdev->priv;
+	int err;
 
 	/* The device was reset: whatever it failed to answer is forgotten. */
 	vb->dead = false;
+	/* Updates stay stopped until the queues exist again. */
+	err = va_balloon_start(vb);
+	if (err)
+		return err;
 	va_balloon_stop_updates(vb, false);
-	return va_balloon_start(vb);
+	if (va_towards_target(vb))
+		va_balloon_changed(vdev);
+	return 0;
 }
 #endif
 
