@@ -7,18 +7,6 @@ set -euo pipefail
 
 MiB=$((1024 * 1024))
 S=$VA_SCENARIO
-actual() { host.py qmp query-balloon | python3 -c 'import json,sys; print(json.load(sys.stdin)["actual"])'; }
-expect_actual() {	# NAME BYTES
-	local a t=0
-	while a=$(actual) && [ "$a" != "$2" ] && [ $t -lt 60 ]; do
-		sleep 1; t=$((t + 1))
-	done
-	if [ "$a" = "$2" ]; then
-		host.py result "$1" PASS "query-balloon actual $((a / MiB)) MiB"
-	else
-		host.py result "$1" FAIL "query-balloon actual ${a:-?}, wanted $2"
-	fi
-}
 
 for mode in msix-per-vq msix-shared intx; do
 	host.py wait-mark "link-off-$mode" 300
@@ -30,8 +18,8 @@ T=${S}_intx
 host.py wait-mark inflate-intx 120
 host.py qmp balloon "{\"value\": $((1984 * MiB))}" >/dev/null
 host.py wait-mark inflated-intx 180
-expect_actual "${T}_balloon_qmp_inflated" $((1984 * MiB))
+host.py expect-balloon "${T}_balloon_qmp_inflated" $((1984 * MiB))
 host.py qmp balloon "{\"value\": $((2048 * MiB))}" >/dev/null
 host.py send deflate-intx
 host.py wait-mark deflated-intx 180
-expect_actual "${T}_balloon_qmp_deflated" $((2048 * MiB))
+host.py expect-balloon "${T}_balloon_qmp_deflated" $((2048 * MiB))

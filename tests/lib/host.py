@@ -9,6 +9,9 @@ VA_RESULTS (results file), VA_CTL (control-port FIFO prefix).
   host.py qmp CMD [JSON-ARGS]      run a QMP command, print its return (JSON)
   host.py send TEXT                send a line to the guest (`va_wait_host`)
   host.py result NAME PASS|FAIL [DETAIL...]   record a result
+  host.py expect-balloon NAME BYTES
+                                   record NAME PASS once QMP query-balloon
+                                   reports `actual` BYTES (60 s), else FAIL
 
 Exit status 1 on timeout or error; a wait also gives up at once when the guest
 has finished (VA-GUEST-DONE) without the awaited line.
@@ -95,6 +98,28 @@ def qmp(cmd, args=None):
     return ret
 
 
+def result(name, status, detail=''):
+    with open(env('VA_RESULTS'), 'a') as f:
+        f.write(f'VA-RESULT {name} {status} {detail}'.rstrip() + '\n')
+
+
+def expect_balloon(name, want, timeout=60):
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            actual = qmp('query-balloon')['actual']
+            if actual == want or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+    except SystemExit as e:
+        result(name, 'FAIL', f'query-balloon: {e}')
+        return
+    if actual == want:
+        result(name, 'PASS', f'query-balloon actual {actual >> 20} MiB')
+    else:
+        result(name, 'FAIL', f'query-balloon actual {actual}, wanted {want}')
+
+
 def send(text):
     wait_log(r'^VA-CTL-READY', 120)
     try:
@@ -121,9 +146,9 @@ def main(argv):
     elif sub == 'send' and len(args) == 1:
         send(args[0])
     elif sub == 'result' and len(args) >= 2 and args[1] in ('PASS', 'FAIL'):
-        detail = ' '.join(args[2:]).replace('\n', ' ')
-        with open(env('VA_RESULTS'), 'a') as f:
-            f.write(f'VA-RESULT {args[0]} {args[1]} {detail}'.rstrip() + '\n')
+        result(args[0], args[1], ' '.join(args[2:]).replace('\n', ' '))
+    elif sub == 'expect-balloon' and len(args) == 2:
+        expect_balloon(args[0], int(args[1]))
     else:
         sys.exit(__doc__)
 
