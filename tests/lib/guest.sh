@@ -98,6 +98,22 @@ _va_host_has() {
 	[ "$(grep -cxF -- "$1" /tmp/va-host.in)" -gt "$2" ]
 }
 
+# va_host_value KEY TIMEOUT: wait for a line "KEY VALUE..." sent by
+# `host.py send "KEY VALUE..."` and print VALUE... (of the last such line).
+# KEY is a fixed string. Return 1 on timeout.
+va_host_value() {
+	[ -e /tmp/va-host.in ] || { echo "va_host_value: no control port (ttyS1)" >&2; return 1; }
+	if ! va_wait_for "$2" _va_host_value "$1"; then
+		echo "va_host_value: timed out waiting for '$1'" >&2
+		return 1
+	fi
+	_va_host_value "$1"
+}
+_va_host_value() {
+	awk -v k="$1 " 'index($0, k) == 1 { v = substr($0, length(k) + 1); f = 1 }
+		END { if (f) print v; exit !f }' /tmp/va-host.in
+}
+
 # va_vdev_of DEVICE: the virtio device (virtioN) of the virtio PCI function
 # with that PCI device id (0x1045 is a modern balloon).
 va_vdev_of() {

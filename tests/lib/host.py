@@ -7,15 +7,25 @@ VA_RESULTS (results file), VA_CTL (control-port FIFO prefix).
   host.py wait-mark TEXT TIMEOUT   wait for the guest's `va_marker TEXT`
   host.py wait-log REGEX TIMEOUT   wait for a serial-log line matching REGEX
   host.py qmp CMD [JSON-ARGS]      run a QMP command, print its return (JSON)
-  host.py send TEXT                send a line to the guest (`va_wait_host`)
+  host.py send TEXT                send a line to the guest (`va_wait_host`,
+                                   `va_host_value`)
   host.py result NAME PASS|FAIL [DETAIL...]   record a result
   host.py expect-balloon NAME BYTES
                                    record NAME PASS once QMP query-balloon
                                    reports `actual` BYTES (60 s), else FAIL
+  host.py hostfwd GUESTPORT        the host port of the user network's TCP
+                                   hostfwd to GUESTPORT (`info usernet`)
+  host.py tcp-send PORT FILE       connect to 127.0.0.1:PORT, send FILE, close
+  host.py tcp-recv PORTFILE TIMEOUT
+                                   listen on a free 127.0.0.1 port, write it to
+                                   PORTFILE, take one connection and read it to
+                                   the end within TIMEOUT seconds; print
+                                   "BYTES SHA256 SECONDS"
 
 Exit status 1 on timeout or error; a wait also gives up at once when the guest
 has finished (VA-GUEST-DONE) without the awaited line.
 """
+import hashlib
 import json
 import os
 import re
@@ -120,6 +130,54 @@ def expect_balloon(name, want, timeout=60):
         result(name, 'FAIL', f'query-balloon actual {actual}, wanted {want}')
 
 
+def hostfwd(guest_port):
+    # "  TCP[HOST_FORWARD]  8  127.0.0.1 46027  10.0.2.15  5555  0  0"
+    usernet = qmp('human-monitor-command', {'command-line': 'info usernet'})
+    for line in usernet.splitlines():
+        f = line.split()
+        if len(f) >= 6 and f[0] == 'TCP[HOST_FORWARD]' and f[5] == guest_port:
+            return f[3]
+    sys.exit(f'host.py: no TCP hostfwd to guest port {guest_port}: {usernet!r}')
+
+
+def tcp_send(port, path):
+    with open(path, 'rb') as f, \
+         socket.create_connection(('127.0.0.1', int(port)), timeout=60) as s:
+        s.sendfile(f)
+
+
+def tcp_recv(portfile, timeout):
+    deadline = time.monotonic() + float(timeout)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as srv:
+        srv.bind(('127.0.0.1', 0))
+        srv.listen(1)
+        with open(portfile + '.tmp', 'w') as f:
+            f.write(f'{srv.getsockname()[1]}\n')
+        os.rename(portfile + '.tmp', portfile)
+        srv.settimeout(float(timeout))
+        try:
+            conn, _ = srv.accept()
+        except socket.timeout:
+            sys.exit(f'host.py: no connection within {timeout}s')
+        start = time.monotonic()
+        total, sha = 0, hashlib.sha256()
+        with conn:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    sys.exit(f'host.py: {total} bytes, no end within {timeout}s')
+                conn.settimeout(left)
+                try:
+                    data = conn.recv(1 << 16)
+                except socket.timeout:
+                    continue
+                if not data:
+                    break
+                total += len(data)
+                sha.update(data)
+        print(f'{total} {sha.hexdigest()} {time.monotonic() - start:.2f}')
+
+
 def send(text):
     wait_log(r'^VA-CTL-READY', 120)
     try:
@@ -149,6 +207,12 @@ def main(argv):
         result(args[0], args[1], ' '.join(args[2:]).replace('\n', ' '))
     elif sub == 'expect-balloon' and len(args) == 2:
         expect_balloon(args[0], int(args[1]))
+    elif sub == 'hostfwd' and len(args) == 1:
+        print(hostfwd(args[0]))
+    elif sub == 'tcp-send' and len(args) == 2:
+        tcp_send(args[0], args[1])
+    elif sub == 'tcp-recv' and len(args) == 2:
+        tcp_recv(args[0], args[1])
     else:
         sys.exit(__doc__)
 
