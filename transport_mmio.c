@@ -615,7 +615,8 @@ static int vm_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
 			vqs[i] = NULL;
 			continue;
 		}
-		vqs[i] = vm_setup_vq(vm, index++, &vqs_info[i]);
+		vqs[i] = vm_setup_vq(vm, vtr_next_vq_index(&vm->vtr, i, &index),
+				     &vqs_info[i]);
 		if (IS_ERR(vqs[i])) {
 			err = PTR_ERR(vqs[i]);
 			vm_del_vqs(vdev);
