@@ -313,9 +313,12 @@ static s64 va_towards_target(struct va_balloon *vb)
 
 	virtio_cread_le(vb->vdev, struct virtio_balloon_config, num_pages,
 			&target);
-	/* The target is untrusted; it cannot exceed what we could give. */
+	/*
+	 * The target is untrusted; it cannot exceed what we could give: the
+	 * managed pages, plus those in the balloon when they left the count.
+	 */
 	target = min_t(u64, target, totalram_pages() * VA_BALLOON_PAGES_PER_PAGE +
-		       vb->num_pages);
+		       (va_counts_managed(vb) ? vb->num_pages : 0));
 	/* Whole kernel pages, or a 4 KiB remainder would never settle. */
 	target = ALIGN(target, VA_BALLOON_PAGES_PER_PAGE);
 	return (s64)target - vb->num_pages;
@@ -728,8 +731,10 @@ static int va_balloon_probe(struct virtio_device *vdev)
 	err = va_balloon_start(vb);
 	if (err)
 		goto free;
-	vb->debugfs = debugfs_create_file("balloon", 0444, to_vtr(vdev)->debugfs,
-					  vb, &va_balloon_fops);
+	if (!IS_ERR_OR_NULL(to_vtr(vdev)->debugfs))
+		vb->debugfs = debugfs_create_file("balloon", 0444,
+						  to_vtr(vdev)->debugfs, vb,
+						  &va_balloon_fops);
 	if (va_towards_target(vb))
 		va_balloon_changed(vdev);
 	return 0;

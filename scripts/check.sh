@@ -63,7 +63,14 @@ build() {	# NAME KDIR
 		record "build_$1" FAIL "no kernel build directory '$2'"
 		return
 	fi
+	# Kbuild does not notice a different KDIR with the same source tree
+	# (a new test-kernel configuration): objects built against another
+	# kernel would be linked in. Start over when KDIR changes.
+	if [ "$(cat "$dir/.kdir" 2>/dev/null)" != "$2" ]; then
+		rm -rf "$dir"
+	fi
 	mkdir -p "$dir"
+	echo "$2" > "$dir/.kdir"
 	rsync -a -m --delete --exclude=/out --exclude=.git --exclude=bench \
 		--exclude=fuzz --include='*/' --include='*.[ch]' \
 		--include=Kbuild --exclude='*' "$top/" "$dir/"
