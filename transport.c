@@ -369,6 +369,7 @@ int vtr_reset_vq(struct virtqueue *vq, unsigned int num,
 	err2 = ops->enable_vq_after_reset(vq);
 	return err ?: err2;
 }
+EXPORT_SYMBOL_GPL(vtr_reset_vq);
 
 /**
  * vtr_reset_vq_index() - reset a queue for the debugfs action queue_reset

@@ -20,7 +20,8 @@ struct va_vq_info;
  * @node: entry in &vtr_device.vqs
  * @vq: the queue; @vq->priv points back here for both ring kinds
  * @alt: true if @vq is an alt-ring queue
- * @notify_addr: where the transport writes available buffer notifications
+ * @notify_addr: where the PCI transport writes available buffer
+ *	notifications (MMIO writes QueueNotify through its register accessors)
  * @vector: MSI-X vector of the queue, or VIRTIO_MSI_NO_VECTOR
  * @notifies: available buffer notifications written by the transport
  * @irqs: used buffer notifications the transport dispatched to the queue
