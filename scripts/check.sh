@@ -7,6 +7,8 @@
 #      stock 6.1 and 6.12 headers; checkpatch --strict; modinfo
 #   3. KUnit in a guest, parsed by the kernel's kunit.py
 #   4. integration scenarios in QEMU guests with real virtio devices
+#   5. Debian's stock 6.1 and 6.12 kernels in QEMU guests (bind helper,
+#      balloon), then make demo
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,8 +89,10 @@ build() {	# NAME KDIR
 	fi
 }
 build testkernel "$K/build"
-build deb6.1 "$(latest 'linux-headers-6.1.*-amd64')"
-build deb6.12 "$(latest 'linux-headers-6.12.*-amd64')"
+hdr61=$(latest 'linux-headers-6.1.*-amd64')
+hdr612=$(latest 'linux-headers-6.12.*-amd64')
+build deb6.1 "$hdr61"
+build deb6.12 "$hdr612"
 
 mapfile -t csrc < <(git ls-files '*.c' '*.h')
 cp_out=$(perl "$K/src/scripts/checkpatch.pl" --no-tree --strict --terse \
@@ -123,11 +127,13 @@ if [ ! -f "$ko" ] || [ ! -f "$kunit_ko" ]; then
 fi
 
 # 3. KUnit
+# Guests boot vm_kernel with the modules root vm_mods and vm_kos added.
+vm_kernel=$K/bzImage vm_mods=$K/mods vm_kos=(--ko "$ko" --ko "$kunit_ko")
 vm() {	# SCENARIO [vm-run options]
 	local s=$1
 	shift
-	bash scripts/vm-run.sh --kernel "$K/bzImage" --mods "$K/mods" \
-		--ko "$ko" --ko "$kunit_ko" --guest "tests/$s.sh" \
+	bash scripts/vm-run.sh --kernel "$vm_kernel" --mods "$vm_mods" \
+		"${vm_kos[@]}" --guest "tests/$s.sh" \
 		--log "$out/$s.log" --results "$out/$s.results" "$@" \
 		> "$out/$s.out" 2>&1
 	record_results "$out/$s.results"
@@ -260,6 +266,28 @@ vm mmio_bind --machine microvm --timeout 300 --guest-lib scripts/va-bind \
 vm mmio_queue_reset --machine microvm --timeout 300 \
 	--qemu-arg "-global virtio-mmio.force-legacy=off" \
 	--qemu-arg "-device virtio-balloon-device,queue_reset=on"
+
+# 5. Debian's stock kernels: the image of the headers' exact version,
+# unpacked (scripts/stock-kernel.sh, cached), with the module built against
+# those headers above. A balloon moves from the in-tree virtio-pci (built in
+# on 6.12, a module on 6.1) to virtio-alt-pci and back; then the stock
+# virtio_balloon drives it.
+for h in "$hdr61" "$hdr612"; do
+	rel=$(basename "$h")
+	rel=${rel#linux-headers-}
+	case $rel in 6.1.*) v=61 b=deb6.1 ;; *) v=612 b=deb6.12 ;; esac
+	if ! sk=$(bash scripts/stock-kernel.sh "$rel" 2> "$out/stock$v.fetch.log"); then
+		record "stock${v}_kernel" FAIL "linux-image-$rel: see out/stock$v.fetch.log"
+		continue
+	fi
+	vm_kernel=$sk/vmlinuz vm_mods=$sk/mods
+	vm_kos=(--ko "$out/build-$b/virtio_alt.ko")
+	vm "stock${v}_bind" --timeout 600 --host "tests/host/stock${v}_bind.sh" \
+		--guest-lib scripts/va-bind \
+		--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+done
+# Later guests boot the test kernel again.
+vm_kernel=$K/bzImage vm_mods=$K/mods vm_kos=(--ko "$ko" --ko "$kunit_ko")
 
 # The main job, as a newcomer runs it.
 if bash scripts/demo.sh > "$out/demo.txt" 2>&1; then

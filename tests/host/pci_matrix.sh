@@ -5,20 +5,8 @@
 # check QEMU's view, deflate, check again. The guest has 2048 MiB.
 set -euo pipefail
 
-MiB=$((1024 * 1024))
+. "$(dirname "$0")/../lib/host_balloon.sh"
 S=$VA_SCENARIO
-actual() { host.py qmp query-balloon | python3 -c 'import json,sys; print(json.load(sys.stdin)["actual"])'; }
-expect_actual() {	# NAME BYTES
-	local a t=0
-	while a=$(actual) && [ "$a" != "$2" ] && [ $t -lt 60 ]; do
-		sleep 1; t=$((t + 1))
-	done
-	if [ "$a" = "$2" ]; then
-		host.py result "$1" PASS "query-balloon actual $((a / MiB)) MiB"
-	else
-		host.py result "$1" FAIL "query-balloon actual ${a:-?}, wanted $2"
-	fi
-}
 
 for mode in msix-per-vq msix-shared intx; do
 	host.py wait-mark "link-off-$mode" 300
@@ -27,11 +15,4 @@ for mode in msix-per-vq msix-shared intx; do
 	host.py qmp set_link '{"name": "net0", "up": true}' >/dev/null
 done
 T=${S}_intx
-host.py wait-mark inflate-intx 120
-host.py qmp balloon "{\"value\": $((1984 * MiB))}" >/dev/null
-host.py wait-mark inflated-intx 180
-expect_actual "${T}_balloon_qmp_inflated" $((1984 * MiB))
-host.py qmp balloon "{\"value\": $((2048 * MiB))}" >/dev/null
-host.py send deflate-intx
-host.py wait-mark deflated-intx 180
-expect_actual "${T}_balloon_qmp_deflated" $((2048 * MiB))
+balloon_cycle "${T}_balloon" 1984 -intx
