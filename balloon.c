@@ -346,6 +346,13 @@ static void va_update_work(struct work_struct *work)
 	if (vb->dead)
 		return;
 	diff = va_towards_target(vb);
+	/*
+	 * Pages the kernel took back on out-of-memory stay out until the
+	 * device asks again (a configuration change); refilling at once
+	 * would take them from the task that needed them, round after round.
+	 */
+	if (diff > 0 && READ_ONCE(vb->oom_hold))
+		return;
 	if (diff > 0)
 		diff -= va_fill(vb, diff);
 	else if (diff < 0)
@@ -366,6 +373,15 @@ static void va_balloon_changed(struct virtio_device *vdev)
 	spin_unlock_irqrestore(&vb->stop_lock, flags);
 }
 
+/* A configuration change: the device may want the balloon to grow again. */
+static void va_balloon_config_changed(struct virtio_device *vdev)
+{
+	struct va_balloon *vb = vdev->priv;
+
+	WRITE_ONCE(vb->oom_hold, false);
+	va_balloon_changed(vdev);
+}
+
 /*
  * 5.5.6.1: with VIRTIO_BALLOON_F_DEFLATE_ON_OOM the driver may take pages
  * back when the guest runs out of memory; the kernel calls this before
@@ -382,6 +398,7 @@ static int va_balloon_oom(struct notifier_block *nb, unsigned long unused,
 	if (!got)
 		return NOTIFY_OK;
 	vb->oom_deflated += got;
+	WRITE_ONCE(vb->oom_hold, true);
 	*freed += got / VA_BALLOON_PAGES_PER_PAGE;
 	if (!vb->dead)
 		va_update_actual(vb);
@@ -539,7 +556,8 @@ static int va_balloon_show(struct seq_file *s, void *unused)
 		   vb->deflated);
 	seq_printf(s, "oom_deflated: %llu\nmigrated: %llu\nalloc_failed: %llu\n",
 		   vb->oom_deflated, vb->migrated, vb->alloc_failed);
-	seq_printf(s, "dead: %d\n", vb->dead);
+	seq_printf(s, "dead: %d\noom_hold: %d\n", vb->dead,
+		   READ_ONCE(vb->oom_hold));
 	if (virtio_has_feature(vb->vdev, VIRTIO_BALLOON_F_PAGE_POISON))
 		seq_printf(s, "poison_val: 0x%08x\n", vb->poison_val);
 	mutex_unlock(&vb->lock);
@@ -817,7 +835,7 @@ static struct vtr_driver va_balloon_driver = {
 	.driver.validate	= va_balloon_validate,
 	.driver.probe		= va_balloon_probe,
 	.driver.remove		= va_balloon_remove,
-	.driver.config_changed	= va_balloon_changed,
+	.driver.config_changed	= va_balloon_config_changed,
 #ifdef CONFIG_PM_SLEEP
 	.driver.freeze		= va_balloon_freeze,
 	.driver.restore		= va_balloon_restore,

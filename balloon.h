@@ -101,6 +101,8 @@ int va_balloon_layout(enum va_balloon_numbering rule, u64 offered,
  * @num_pfns: entries of @pfns in use
  * @pfns: page numbers of the request being made, 4 KiB units
  * @oom_nb: out-of-memory notifier (VIRTIO_BALLOON_F_DEFLATE_ON_OOM)
+ * @oom_hold: pages went back on out-of-memory; no inflating until the next
+ *	configuration change
  * @inflated: pages put into the balloon since probe, 4 KiB units
  * @deflated: pages taken out of the balloon since probe, 4 KiB units
  * @oom_deflated: of @deflated, pages given back on out-of-memory
@@ -136,6 +138,7 @@ struct va_balloon {
 	__virtio32 pfns[VA_BALLOON_BUFS * VA_BALLOON_PFNS_MAX];
 
 	struct notifier_block oom_nb;
+	bool oom_hold;
 	u64 inflated;
 	u64 deflated;
 	u64 oom_deflated;

@@ -267,6 +267,16 @@ vm mmio_queue_reset --machine microvm --timeout 300 \
 	--qemu-arg "-global virtio-mmio.force-legacy=off" \
 	--qemu-arg "-device virtio-balloon-device,queue_reset=on"
 
+# The balloon's features on both transports: statistics polled over QOM,
+# deflate on OOM, page poisoning (page_poison=1), a target of all memory.
+vm pci_balloon_features --timeout 900 --mem 768 --append page_poison=1 \
+	--host tests/host/pci_balloon_features.sh \
+	--qemu-arg "-device virtio-balloon-pci,id=bal0,disable-legacy=on,deflate-on-oom=on"
+vm mmio_balloon_features --machine microvm --timeout 900 \
+	--mem 768 --append page_poison=1 \
+	--host tests/host/mmio_balloon_features.sh \
+	--qemu-arg "-device virtio-balloon-device,id=bal0,deflate-on-oom=on"
+
 # 5. Debian's stock kernels: the image of the headers' exact version,
 # unpacked (scripts/stock-kernel.sh, cached), with the module built against
 # those headers above. A balloon moves from the in-tree virtio-pci (built in
