@@ -254,6 +254,29 @@ vm mmio_queue_reset --machine microvm --timeout 300 \
 	--qemu-arg "-global virtio-mmio.force-legacy=off" \
 	--qemu-arg "-device virtio-balloon-device,queue_reset=on"
 
+# Free page reporting (VIRTIO_BALLOON_F_REPORTING) on PCI and MMIO; the
+# numbering seed scenario (seeds/000, 001: free_page_hint declined, QEMU's
+# iothread-backed hint queue at 3) under both rules; and a report QEMU keeps
+# (reporting put on its statistics queue), taken back by a queue reset (PCI)
+# or a device reset (MMIO). Host sides watch QEMU's resident memory.
+vm pci_balloon_report --timeout 600 --host tests/host/pci_balloon_report.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-reporting=on"
+vm mmio_balloon_report --machine microvm --timeout 600 \
+	--host tests/host/mmio_balloon_report.sh \
+	--qemu-arg "-global virtio-mmio.force-legacy=off" \
+	--qemu-arg "-device virtio-balloon-device,free-page-reporting=on"
+for n in offered negotiated; do
+	vm "pci_balloon_report_seed_$n" --timeout 600 \
+		--host "tests/host/pci_balloon_report_seed_$n.sh" \
+		--qemu-arg "-object iothread,id=io0" \
+		--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-hint=on,free-page-reporting=on,iothread=io0"
+done
+vm pci_balloon_report_stuck --timeout 600 \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-reporting=on"
+vm mmio_balloon_report_stuck --machine microvm --timeout 600 \
+	--qemu-arg "-global virtio-mmio.force-legacy=off" \
+	--qemu-arg "-device virtio-balloon-device,free-page-reporting=on"
+
 # The main job, as a newcomer runs it.
 if bash scripts/demo.sh > "$out/demo.txt" 2>&1; then
 	record make_demo PASS "$(grep -m1 '^SUMMARY' "$out/demo.txt")"

@@ -111,3 +111,24 @@ va_vdev_of() {
 # va_meminfo KEY: a /proc/meminfo value in kB; va_mem_is KB: MemTotal is KB.
 va_meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 va_mem_is() { [ "$(va_meminfo MemTotal)" -eq "$1" ]; }
+
+# va_inflate_deflate NAME KB: the host (tests/host/demo.sh) inflates the
+# balloon by KB and deflates it again; NAME_inflate and NAME_deflate say
+# whether MemTotal followed exactly.
+va_inflate_deflate() {
+	_it=$(va_meminfo MemTotal)
+	va_marker inflate
+	if va_wait_for 180 va_mem_is $((_it - $2)); then
+		va_result "$1_inflate" PASS "MemTotal $_it -> $(va_meminfo MemTotal) kB"
+	else
+		va_result "$1_inflate" FAIL "MemTotal $_it -> $(va_meminfo MemTotal) kB, wanted $((_it - $2))"
+	fi
+	va_marker inflated
+	va_wait_host deflate 120
+	if va_wait_for 180 va_mem_is "$_it"; then
+		va_result "$1_deflate" PASS "MemTotal back to $_it kB"
+	else
+		va_result "$1_deflate" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $_it"
+	fi
+	va_marker deflated
+}
