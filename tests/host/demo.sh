@@ -17,7 +17,7 @@ expect_actual() {	# NAME BYTES
 	fi
 }
 
-host.py wait-mark inflate 300
+host.py wait-mark inflate 600
 host.py qmp balloon "{\"value\": $((1792 * MiB))}" >/dev/null
 host.py wait-mark inflated 300
 expect_actual "${VA_SCENARIO}_qmp_inflated" $((1792 * MiB))
