@@ -490,6 +490,8 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 	bool revived = false;
 	int err;
 
+	if (vq == vb->vqs[VA_BVQ_REPORTING])
+		return va_breport_reset_vq(vb, num);
 	if (stats)
 		va_bstats_stop(vb);
 	mutex_lock(&vb->lock);
@@ -562,6 +564,7 @@ static int va_balloon_show(struct seq_file *s, void *unused)
 		seq_printf(s, "poison_val: 0x%08x\n", vb->poison_val);
 	mutex_unlock(&vb->lock);
 	va_bstats_show(vb, s);
+	va_breport_show(vb, s);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(va_balloon);
@@ -598,6 +601,7 @@ static int va_balloon_start(struct va_balloon *vb)
 		[VA_BVQ_INFLATE] = { .callback = va_balloon_ack },
 		[VA_BVQ_DEFLATE] = { .callback = va_balloon_ack },
 		[VA_BVQ_STATS] = { .callback = va_bstats_done },
+		[VA_BVQ_REPORTING] = { .callback = va_breport_done },
 	};
 	struct virtio_device *vdev = vb->vdev;
 	u16 index[VA_BVQ_MAX] = { 0 };
@@ -607,6 +611,7 @@ static int va_balloon_start(struct va_balloon *vb)
 	err = va_balloon_layout_vqs(vb);
 	if (err)
 		return err;
+	va_breport_check_layout(vb);
 	for (q = 0; q < VA_BVQ_MAX; q++) {
 		if (vb->index[q] == VA_BVQ_NONE)
 			continue;
@@ -651,7 +656,7 @@ static int va_balloon_start(struct va_balloon *vb)
 			return err;
 		}
 	}
-	return 0;
+	return va_breport_start(vb);
 }
 
 /*
@@ -663,6 +668,7 @@ static void va_balloon_stop(struct va_balloon *vb)
 	struct virtio_device *vdev = vb->vdev;
 	unsigned int tries = 0;
 
+	va_breport_stop(vb);
 	if (virtio_has_feature(vdev, VIRTIO_BALLOON_F_DEFLATE_ON_OOM))
 		unregister_oom_notifier(&vb->oom_nb);
 	va_bstats_stop(vb);
@@ -745,6 +751,7 @@ static int va_balloon_probe(struct virtio_device *vdev)
 	vb->b_dev_info.migratepage = va_migratepage;
 #endif
 	va_bstats_init(vb);
+	va_breport_init(vb);
 
 	err = va_balloon_start(vb);
 	if (err)
@@ -819,6 +826,7 @@ static unsigned int va_balloon_features[] = {
 	VIRTIO_BALLOON_F_STATS_VQ,
 	VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
 	VIRTIO_BALLOON_F_PAGE_POISON,
+	VIRTIO_BALLOON_F_REPORTING,
 };
 
 static const struct virtio_device_id va_balloon_ids[] = {

@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/page_reporting.h>
 #include <linux/types.h>
 #include <linux/virtio_balloon.h>
 #include <linux/wait.h>
@@ -27,6 +28,7 @@
 #define VA_BALLOON_S_NR 16
 
 struct seq_file;
+struct virtqueue;
 
 /* Balloon page numbers are in 4 KiB units whatever the kernel page size. */
 #define VA_BALLOON_PAGES_PER_PAGE (PAGE_SIZE >> VIRTIO_BALLOON_PFN_SHIFT)
@@ -71,6 +73,21 @@ enum va_balloon_numbering {
 	VA_NUMBER_MAX
 };
 
+/**
+ * enum va_breport_state - free page reporting of one balloon
+ * @VA_BREPORT_OFF: not negotiated, or not started
+ * @VA_BREPORT_ON: registered with the kernel's page reporting
+ * @VA_BREPORT_DECLINED: negotiated, but the queue is too small or the
+ *	kernel refused the registration
+ * @VA_BREPORT_STOPPED: the device kept a report; reports fail at once
+ */
+enum va_breport_state {
+	VA_BREPORT_OFF,
+	VA_BREPORT_ON,
+	VA_BREPORT_DECLINED,
+	VA_BREPORT_STOPPED,
+};
+
 /* No queue: the feature that brings it is not negotiated. */
 #define VA_BVQ_NONE (-1)
 
@@ -113,6 +130,17 @@ int va_balloon_layout(enum va_balloon_numbering rule, u64 offered,
  * @num_stats: entries of @stats in use
  * @stats_requests: statistics requests answered (buffers re-added)
  * @poison_val: the value written to poison_val (VIRTIO_BALLOON_F_PAGE_POISON)
+ * @report_info: registration with the kernel's page reporting
+ * @report_lock: serializes reports with the reporting queue's reset and
+ *	protects the report counters and @report_state
+ * @reported: woken when the device uses a report
+ * @report_registered: @report_info is registered
+ * @report_state: where free page reporting stands
+ * @reports: reports the device returned
+ * @report_bytes: bytes of free memory in those reports
+ * @report_failures: reports that could not be added or were not returned
+ * @report_refused: reports failed at once because reporting stopped
+ * @report_recycled: buffers returned by the last reporting queue reset
  * @debugfs: the balloon's debugfs file
  */
 struct va_balloon {
@@ -151,6 +179,17 @@ struct va_balloon {
 	u64 stats_requests;
 	u32 poison_val;
 
+	struct page_reporting_dev_info report_info;
+	struct mutex report_lock;	/* reports, counters, report_state */
+	wait_queue_head_t reported;
+	bool report_registered;
+	enum va_breport_state report_state;
+	u64 reports;
+	u64 report_bytes;
+	u64 report_failures;
+	u64 report_refused;
+	unsigned int report_recycled;
+
 	struct dentry *debugfs;
 };
 
@@ -160,5 +199,14 @@ int va_bstats_start(struct va_balloon *vb);
 void va_bstats_stop(struct va_balloon *vb);
 void va_bstats_done(struct virtqueue *vq);
 void va_bstats_show(struct va_balloon *vb, struct seq_file *s);
+
+/* balloon_report.c */
+void va_breport_init(struct va_balloon *vb);
+int va_breport_start(struct va_balloon *vb);
+void va_breport_stop(struct va_balloon *vb);
+int va_breport_reset_vq(struct va_balloon *vb, unsigned int num);
+void va_breport_done(struct virtqueue *vq);
+void va_breport_show(struct va_balloon *vb, struct seq_file *s);
+int va_breport_check_layout(struct va_balloon *vb);
 
 #endif /* _VIRTIO_ALT_BALLOON_H */

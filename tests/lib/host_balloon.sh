@@ -23,7 +23,7 @@ expect_actual() {	# NAME BYTES
 # query-balloon (NAME_qmp_inflated), give everything back, send
 # deflate<TAG>, check again (NAME_qmp_deflated).
 balloon_cycle() {
-	host.py wait-mark "inflate${3:-}" 120
+	host.py wait-mark "inflate${3:-}" 600
 	host.py qmp balloon "{\"value\": $(($2 * MiB))}" >/dev/null
 	host.py wait-mark "inflated${3:-}" 300
 	expect_actual "$1_qmp_inflated" $(($2 * MiB))
