@@ -229,6 +229,11 @@ for i in modern legacy; do
 done
 vm pci_bind --timeout 300 --guest-lib scripts/va-bind \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+# scripts/virtio-alt-stat in the guest: its errors, --once against the
+# counters, rates during a 512 MiB inflate, --json parsed on both sides.
+vm pci_stat --timeout 600 --host tests/host/pci_stat.sh \
+	--guest-lib scripts/virtio-alt-stat \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
 # MMIO on microvm (ACPI: LNRO0005 devices): the balloon on version 2 and
 # on legacy version 1, with the in-tree virtio_rng and virtio_blk beside it.
