@@ -94,6 +94,71 @@ hdr612=$(latest 'linux-headers-6.12.*-amd64')
 build deb6.1 "$hdr61"
 build deb6.12 "$hdr612"
 
+# Packaging. make install: modules_install of the stock 6.12 build into a
+# staging root (nothing lands in the system's /lib/modules).
+rel612=$(basename "$hdr612")
+rel612=${rel612#linux-headers-}
+stage=$out/stage
+rm -rf "$stage"
+if make -C "$out/build-deb6.12" -f "$top/Makefile" install KDIR="$hdr612" \
+	INSTALL_MOD_PATH="$stage" > "$out/install.log" 2>&1 &&
+   inst=$(find "$stage/lib/modules/$rel612/updates/virtio-alt" -name 'virtio_alt.ko*' 2>/dev/null) &&
+   [ -n "$inst" ] && modinfo -F name "$inst" 2>/dev/null | grep -qx virtio_alt; then
+	record make_install PASS "${inst#"$stage"/}"
+else
+	record make_install FAIL "see out/install.log"
+fi
+# DKMS (dkms.conf): add, build and install for the stock 6.1 and 6.12
+# kernels, remove, all in a private tree under out/dkms (--sourcetree, --dkmstree,
+# --installtree); dkms signs with a key it makes there, not in /var/lib/dkms.
+dkv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+dk=$out/dkms
+rm -rf "$dk"
+mkdir -p "$dk/src/virtio-alt-$dkv" "$dk/tree" "$dk/install"
+rsync -a -m --exclude=/out --exclude=.git --exclude=bench --exclude=fuzz \
+	--exclude='*.mod.c' --include='*/' --include='*.[ch]' --include=Kbuild --include=dkms.conf \
+	--exclude='*' "$top/" "$dk/src/virtio-alt-$dkv/"
+dkms_run() {
+	mok_signing_key=$dk/mok.key mok_certificate=$dk/mok.pub \
+		dkms "$@" -m virtio-alt -v "$dkv" --sourcetree "$dk/src" \
+		--dkmstree "$dk/tree" --installtree "$dk/install"
+}
+if ! command -v dkms > /dev/null; then
+	record dkms_add FAIL "no dkms (scripts/deps.sh installs it)"
+elif dkms_run add > "$out/dkms.log" 2>&1; then
+	record dkms_add PASS "virtio-alt/$dkv"
+	for h in "$hdr61" "$hdr612"; do
+		rel=$(basename "$h")
+		rel=${rel#linux-headers-}
+		case $rel in 6.1.*) b=deb6.1 ;; *) b=deb6.12 ;; esac
+		if dkms_run build -k "$rel" >> "$out/dkms.log" 2>&1 &&
+		   ko=$(find "$dk/tree/virtio-alt/$dkv/$rel" -name 'virtio_alt.ko*' | head -n 1) &&
+		   [ -n "$ko" ]; then
+			record "dkms_build_$b" PASS "$rel: ${ko#"$dk"/}"
+		else
+			record "dkms_build_$b" FAIL "$rel: see out/dkms.log"
+			continue
+		fi
+		# install into the private tree; --no-depmod: the system's
+		# /lib/modules/<release> is left alone
+		mkdir -p "$dk/install/$rel"
+		if dkms_run install --no-depmod -k "$rel" >> "$out/dkms.log" 2>&1 &&
+		   ko=$(find "$dk/install/$rel/updates/dkms" -name 'virtio_alt.ko*' 2>/dev/null) &&
+		   [ -n "$ko" ]; then
+			record "dkms_install_$b" PASS "${ko#"$dk"/}"
+		else
+			record "dkms_install_$b" FAIL "$rel: see out/dkms.log"
+		fi
+	done
+	if dkms_run remove --all >> "$out/dkms.log" 2>&1; then
+		record dkms_remove PASS
+	else
+		record dkms_remove FAIL "see out/dkms.log"
+	fi
+else
+	record dkms_add FAIL "see out/dkms.log"
+fi
+
 mapfile -t csrc < <(git ls-files '*.c' '*.h')
 cp_out=$(perl "$K/src/scripts/checkpatch.pl" --no-tree --strict --terse \
 	--show-types -f "${csrc[@]}" 2>&1 | grep -E 'ERROR|WARNING|CHECK')
@@ -228,6 +293,11 @@ for i in modern legacy; do
 		--qemu-arg "-device virtio-balloon-pci,$p"
 done
 vm pci_bind --timeout 300 --guest-lib scripts/va-bind \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+# scripts/virtio-alt-stat in the guest: its errors, --once against the
+# counters, rates during a 512 MiB inflate, --json parsed on both sides.
+vm pci_stat --timeout 600 --host tests/host/pci_stat.sh \
+	--guest-lib scripts/virtio-alt-stat \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
 # MMIO on microvm (ACPI: LNRO0005 devices): the balloon on version 2 and
