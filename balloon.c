@@ -15,48 +15,133 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/balloon_compaction.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/oom.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/virtio.h>
 #include <linux/virtio_balloon.h>
 #include <linux/virtio_config.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "balloon.h"
 #include "compat.h"
 #include "transport.h"
 #include "vq.h"
 
-/* Balloon page numbers are in 4 KiB units whatever the kernel page size. */
-#define VA_BALLOON_PAGES_PER_PAGE (PAGE_SIZE >> VIRTIO_BALLOON_PFN_SHIFT)
-/* Page numbers per buffer, and buffers in flight per request. */
-#define VA_BALLOON_PFNS_MAX 256
-#define VA_BALLOON_BUFS 4
 /* How long the device has to return a buffer of page numbers. */
 #define VA_BALLOON_ACK_TIMEOUT (30 * HZ)
+/* 4 KiB pages given back per out-of-memory call, as the in-tree driver. */
+#define VA_BALLOON_OOM_PAGES 256
 
-enum { VA_VQ_INFLATE, VA_VQ_DEFLATE, VA_VQ_MAX };
-
-struct va_balloon {
-	struct virtio_device *vdev;
-	struct virtqueue *vqs[VA_VQ_MAX];
-
-	struct work_struct update_work;
-	spinlock_t stop_lock;		/* protects stop_update */
-	bool stop_update;
-	bool dead;			/* the device stopped answering */
-
-	struct mutex lock;		/* num_pages, pfns, the queues */
-	struct balloon_dev_info b_dev_info;
-	wait_queue_head_t acked;
-	unsigned int num_pages;		/* in the balloon, 4 KiB units */
-	unsigned int bufs;		/* buffers per request, <= queue sizes */
-	unsigned int recycled;		/* buffers returned by queue resets */
-	unsigned int num_pfns;
-	__virtio32 pfns[VA_BALLOON_BUFS * VA_BALLOON_PFNS_MAX];
+/* Balloon feature names, for balloon_decline= and debugfs. */
+static const char * const va_bfeature_names[] = {
+	[VIRTIO_BALLOON_F_MUST_TELL_HOST]	= "must_tell_host",
+	[VIRTIO_BALLOON_F_STATS_VQ]		= "stats_vq",
+	[VIRTIO_BALLOON_F_DEFLATE_ON_OOM]	= "deflate_on_oom",
+	[VIRTIO_BALLOON_F_FREE_PAGE_HINT]	= "free_page_hint",
+	[VIRTIO_BALLOON_F_PAGE_POISON]		= "page_poison",
+	[VIRTIO_BALLOON_F_REPORTING]		= "reporting",
 };
+
+static enum va_balloon_numbering va_numbering = VA_NUMBER_OFFERED;
+static u64 va_decline;
+
+static int va_numbering_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(va_balloon_numbering_names, val);
+
+	if (i < 0) {
+		pr_err("balloon_numbering: '%s' is not one of offered, negotiated, spec\n",
+		       val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(va_numbering, i);
+	return 0;
+}
+
+static int va_numbering_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  va_balloon_numbering_names[READ_ONCE(va_numbering)]);
+}
+
+static const struct kernel_param_ops va_numbering_ops = {
+	.set = va_numbering_set,
+	.get = va_numbering_get,
+};
+module_param_cb(balloon_numbering, &va_numbering_ops, NULL, 0644);
+MODULE_PARM_DESC(balloon_numbering,
+		 "how balloon queues are numbered (virtio 1.3, 5.5.2), for devices probed from then on: offered (default; dense over the queue features the device offers, as QEMU does), negotiated (dense over the negotiated ones, the in-tree rule), spec (fixed: stats 2, free page 3, reporting 4)");
+
+/* Parse a comma-separated list of balloon feature names into bits. */
+static int va_decline_parse(const char *val, u64 *bits)
+{
+	char *list, *cur, *tok;
+	int err = 0, f;
+
+	*bits = 0;
+	list = kstrdup(val, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = strim(list);
+	if (!strcmp(cur, "none"))
+		goto out;
+	while ((tok = strsep(&cur, ",")) && !err) {
+		tok = strim(tok);
+		if (!*tok)
+			continue;
+		f = match_string(va_bfeature_names,
+				 ARRAY_SIZE(va_bfeature_names), tok);
+		if (f < 0) {
+			pr_err("balloon_decline: unknown feature '%s'; expected a comma-separated list of must_tell_host, stats_vq, deflate_on_oom, free_page_hint, page_poison, reporting, or none\n",
+			       tok);
+			err = -EINVAL;
+			break;
+		}
+		*bits |= BIT_ULL(f);
+	}
+out:
+	kfree(list);
+	return err;
+}
+
+static int va_decline_set(const char *val, const struct kernel_param *kp)
+{
+	u64 bits;
+	int err = va_decline_parse(val, &bits);
+
+	if (err)
+		return err;
+	WRITE_ONCE(va_decline, bits);
+	return 0;
+}
+
+static int va_decline_get(char *buf, const struct kernel_param *kp)
+{
+	u64 bits = READ_ONCE(va_decline);
+	int len = 0;
+	unsigned int f;
+
+	for (f = 0; f < ARRAY_SIZE(va_bfeature_names); f++)
+		if (bits & BIT_ULL(f))
+			len += sysfs_emit_at(buf, len, "%s%s", len ? "," : "",
+					     va_bfeature_names[f]);
+	return len + sysfs_emit_at(buf, len, "%s\n", len ? "" : "none");
+}
+
+static const struct kernel_param_ops va_decline_ops = {
+	.set = va_decline_set,
+	.get = va_decline_get,
+};
+module_param_cb(balloon_decline, &va_decline_ops, NULL, 0644);
+MODULE_PARM_DESC(balloon_decline,
+		 "balloon features to decline even when the device offers them, for devices probed from then on: comma-separated must_tell_host, stats_vq, deflate_on_oom, free_page_hint, page_poison, reporting, or none (default)");
 
 /* Take every used buffer; return how many. */
 static unsigned int va_take_used(struct virtqueue *vq, unsigned int *len)
@@ -129,6 +214,16 @@ static void va_set_pfns(struct va_balloon *vb, struct page *page)
 		vb->pfns[vb->num_pfns++] = cpu_to_virtio32(vb->vdev, pfn + i);
 }
 
+/*
+ * With VIRTIO_BALLOON_F_DEFLATE_ON_OOM the balloon is only borrowed: its
+ * pages stay in the managed page count (MemTotal), as in the in-tree
+ * driver, because the kernel may take them back at any time.
+ */
+static bool va_counts_managed(struct va_balloon *vb)
+{
+	return !virtio_has_feature(vb->vdev, VIRTIO_BALLOON_F_DEFLATE_ON_OOM);
+}
+
 /* Inflate by up to @num 4 KiB pages; return how many went in. */
 static unsigned int va_fill(struct va_balloon *vb, unsigned int num)
 {
@@ -141,6 +236,7 @@ static unsigned int va_fill(struct va_balloon *vb, unsigned int num)
 	for (i = 0; i < num; i += VA_BALLOON_PAGES_PER_PAGE) {
 		page = balloon_page_alloc();
 		if (!page) {
+			vb->alloc_failed++;
 			dev_info_ratelimited(&vb->vdev->dev,
 					     "out of memory after %u of %u pages\n",
 					     i, num);
@@ -157,21 +253,24 @@ static unsigned int va_fill(struct va_balloon *vb, unsigned int num)
 		balloon_page_enqueue(&vb->b_dev_info, page);
 		va_set_pfns(vb, page);
 		vb->num_pages += VA_BALLOON_PAGES_PER_PAGE;
-		adjust_managed_page_count(page, -1);
+		if (va_counts_managed(vb))
+			adjust_managed_page_count(page, -1);
 	}
 	done = vb->num_pfns;
+	vb->inflated += done;
 	if (done)
-		va_tell_host(vb, vb->vqs[VA_VQ_INFLATE]);
+		va_tell_host(vb, vb->vqs[VA_BVQ_INFLATE]);
 	mutex_unlock(&vb->lock);
 	return done;
 }
 
-static void va_release_pages(struct list_head *pages)
+static void va_release_pages(struct va_balloon *vb, struct list_head *pages)
 {
 	struct page *page, *next;
 
 	list_for_each_entry_safe(page, next, pages, lru) {
-		adjust_managed_page_count(page, 1);
+		if (va_counts_managed(vb))
+			adjust_managed_page_count(page, 1);
 		list_del(&page->lru);
 		put_page(page);	/* the balloon's reference */
 	}
@@ -195,14 +294,15 @@ static unsigned int va_leak(struct va_balloon *vb, unsigned int num)
 		vb->num_pages -= VA_BALLOON_PAGES_PER_PAGE;
 	}
 	done = vb->num_pfns;
+	vb->deflated += done;
 	/*
 	 * 5.5.6.1: with VIRTIO_BALLOON_F_MUST_TELL_HOST the device must hear
 	 * of the pages before they are used; we always tell it first. A dead
 	 * device is not told, and the pages come back all the same.
 	 */
 	if (done)
-		va_tell_host(vb, vb->vqs[VA_VQ_DEFLATE]);
-	va_release_pages(&pages);
+		va_tell_host(vb, vb->vqs[VA_BVQ_DEFLATE]);
+	va_release_pages(vb, &pages);
 	mutex_unlock(&vb->lock);
 	return done;
 }
@@ -213,9 +313,14 @@ static s64 va_towards_target(struct va_balloon *vb)
 
 	virtio_cread_le(vb->vdev, struct virtio_balloon_config, num_pages,
 			&target);
-	/* The target is untrusted; it cannot exceed what we could give. */
+	/*
+	 * The target is untrusted; it cannot exceed what we could give: the
+	 * managed pages, plus those in the balloon when they left the count.
+	 */
 	target = min_t(u64, target, totalram_pages() * VA_BALLOON_PAGES_PER_PAGE +
-		       vb->num_pages);
+		       (va_counts_managed(vb) ? vb->num_pages : 0));
+	/* Whole kernel pages, or a 4 KiB remainder would never settle. */
+	target = ALIGN(target, VA_BALLOON_PAGES_PER_PAGE);
 	return (s64)target - vb->num_pages;
 }
 
@@ -227,6 +332,11 @@ static void va_update_actual(struct va_balloon *vb)
 			 &actual);
 }
 
+/*
+ * One round towards the target: at most one request of vb->bufs buffers
+ * (4 MiB with 4 KiB pages), so a huge target never holds the worker for
+ * long; the work queues itself again until the target is met.
+ */
 static void va_update_work(struct work_struct *work)
 {
 	struct va_balloon *vb = container_of(work, struct va_balloon,
@@ -236,6 +346,13 @@ static void va_update_work(struct work_struct *work)
 	if (vb->dead)
 		return;
 	diff = va_towards_target(vb);
+	/*
+	 * Pages the kernel took back on out-of-memory stay out until the
+	 * device asks again (a configuration change); refilling at once
+	 * would take them from the task that needed them, round after round.
+	 */
+	if (diff > 0 && READ_ONCE(vb->oom_hold))
+		return;
 	if (diff > 0)
 		diff -= va_fill(vb, diff);
 	else if (diff < 0)
@@ -254,6 +371,41 @@ static void va_balloon_changed(struct virtio_device *vdev)
 	if (!vb->stop_update)
 		queue_work(system_freezable_wq, &vb->update_work);
 	spin_unlock_irqrestore(&vb->stop_lock, flags);
+}
+
+/* A configuration change: the device may want the balloon to grow again. */
+static void va_balloon_config_changed(struct virtio_device *vdev)
+{
+	struct va_balloon *vb = vdev->priv;
+
+	WRITE_ONCE(vb->oom_hold, false);
+	va_balloon_changed(vdev);
+}
+
+/*
+ * 5.5.6.1: with VIRTIO_BALLOON_F_DEFLATE_ON_OOM the driver may take pages
+ * back when the guest runs out of memory; the kernel calls this before
+ * choosing a task to kill, and kills nothing if *parm grew.
+ */
+static int va_balloon_oom(struct notifier_block *nb, unsigned long unused,
+			  void *parm)
+{
+	struct va_balloon *vb = container_of(nb, struct va_balloon, oom_nb);
+	unsigned long *freed = parm;
+	unsigned int got;
+
+	got = va_leak(vb, VA_BALLOON_OOM_PAGES);
+	if (!got)
+		return NOTIFY_OK;
+	vb->oom_deflated += got;
+	WRITE_ONCE(vb->oom_hold, true);
+	*freed += got / VA_BALLOON_PAGES_PER_PAGE;
+	if (!vb->dead)
+		va_update_actual(vb);
+	dev_info_ratelimited(&vb->vdev->dev,
+			     "out of memory: gave back %u pages, %u left in the balloon\n",
+			     got, vb->num_pages);
+	return NOTIFY_OK;
 }
 
 #ifdef CONFIG_BALLOON_COMPACTION
@@ -277,7 +429,7 @@ static int va_migratepage(struct balloon_dev_info *b_dev_info,
 		return -EAGAIN;
 	}
 	get_page(newpage);	/* the balloon's reference */
-	if (page_zone(page) != page_zone(newpage)) {
+	if (va_counts_managed(vb) && page_zone(page) != page_zone(newpage)) {
 		adjust_managed_page_count(page, 1);
 		adjust_managed_page_count(newpage, -1);
 	}
@@ -289,10 +441,11 @@ static int va_migratepage(struct balloon_dev_info *b_dev_info,
 
 	vb->num_pfns = 0;
 	va_set_pfns(vb, newpage);
-	va_tell_host(vb, vb->vqs[VA_VQ_INFLATE]);
+	va_tell_host(vb, vb->vqs[VA_BVQ_INFLATE]);
 	vb->num_pfns = 0;
 	va_set_pfns(vb, page);
-	va_tell_host(vb, vb->vqs[VA_VQ_DEFLATE]);
+	va_tell_host(vb, vb->vqs[VA_BVQ_DEFLATE]);
+	vb->migrated++;
 	mutex_unlock(&vb->lock);
 
 	balloon_page_finalize(page);
@@ -305,8 +458,8 @@ static int va_migratepage(struct balloon_dev_info *b_dev_info,
 static void va_set_bufs(struct va_balloon *vb)
 {
 	vb->bufs = min3(VA_BALLOON_BUFS,
-			vaq_vring_size(vb->vqs[VA_VQ_INFLATE]),
-			vaq_vring_size(vb->vqs[VA_VQ_DEFLATE]));
+			vaq_vring_size(vb->vqs[VA_BVQ_INFLATE]),
+			vaq_vring_size(vb->vqs[VA_BVQ_DEFLATE]));
 }
 
 static void va_balloon_recycle(struct virtqueue *vq, void *buf)
@@ -325,27 +478,35 @@ static bool va_idle(struct virtqueue *vq)
  * The debugfs action queue_reset (struct vtr_driver.reset_vq): no request
  * is in flight while vb->lock is held, except one the device never
  * answered (the balloon is dead then). Its buffers come back here; with
- * both queues empty and sound again, the balloon resumes.
+ * both page queues empty and sound again, the balloon resumes. The
+ * statistics queue gets its buffer back at once.
  */
 static int va_balloon_reset_vq(struct virtio_device *vdev,
 			       struct virtqueue *vq, unsigned int num)
 {
 	struct va_balloon *vb = vdev->priv;
+	bool stats = vq == vb->vqs[VA_BVQ_STATS];
 	unsigned int recycled;
 	bool revived = false;
 	int err;
 
+	if (vq == vb->vqs[VA_BVQ_REPORTING])
+		return va_breport_reset_vq(vb, num);
+	if (stats)
+		va_bstats_stop(vb);
 	mutex_lock(&vb->lock);
 	vb->recycled = 0;
 	err = vaq_reset(vq, num, va_balloon_recycle);
 	recycled = vb->recycled;
 	va_set_bufs(vb);
-	if (vb->dead && va_idle(vb->vqs[VA_VQ_INFLATE]) &&
-	    va_idle(vb->vqs[VA_VQ_DEFLATE])) {
+	if (vb->dead && va_idle(vb->vqs[VA_BVQ_INFLATE]) &&
+	    va_idle(vb->vqs[VA_BVQ_DEFLATE])) {
 		vb->dead = false;
 		revived = true;
 	}
 	mutex_unlock(&vb->lock);
+	if (stats)
+		va_bstats_start(vb);
 	if (err)
 		return err;
 	dev_info(&vdev->dev,
@@ -357,33 +518,145 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 	return 0;
 }
 
+static void va_show_features(struct seq_file *s, const char *what, u64 bits)
+{
+	unsigned int f;
+
+	seq_printf(s, "%s:", what);
+	for (f = 0; f < ARRAY_SIZE(va_bfeature_names); f++)
+		if (bits & BIT_ULL(f))
+			seq_printf(s, " %s", va_bfeature_names[f]);
+	seq_puts(s, bits & GENMASK_ULL(ARRAY_SIZE(va_bfeature_names) - 1, 0) ?
+		 "\n" : " none\n");
+}
+
+static int va_balloon_show(struct seq_file *s, void *unused)
+{
+	struct va_balloon *vb = s->private;
+	u64 mask = GENMASK_ULL(ARRAY_SIZE(va_bfeature_names) - 1, 0);
+	unsigned int q;
+
+	mutex_lock(&vb->lock);
+	seq_printf(s, "numbering: %s\n",
+		   va_balloon_numbering_names[vb->numbering]);
+	va_show_features(s, "offered", vb->offered & mask);
+	va_show_features(s, "declined", vb->declined & mask);
+	va_show_features(s, "negotiated", vb->vdev->features & mask);
+	for (q = 0; q < VA_BVQ_MAX; q++) {
+		seq_printf(s, "queue %s: ", va_balloon_vq_names[q]);
+		if (vb->index[q] == VA_BVQ_NONE)
+			seq_puts(s, "none\n");
+		else
+			seq_printf(s, "index %d, %u entries\n", vb->index[q],
+				   vaq_vring_size(vb->vqs[q]));
+	}
+	seq_printf(s, "pages: %u\n", vb->num_pages);
+	seq_printf(s, "managed: %s\n", va_counts_managed(vb) ?
+		   "pages leave MemTotal" :
+		   "pages stay in MemTotal (deflate_on_oom)");
+	seq_printf(s, "inflated: %llu\ndeflated: %llu\n", vb->inflated,
+		   vb->deflated);
+	seq_printf(s, "oom_deflated: %llu\nmigrated: %llu\nalloc_failed: %llu\n",
+		   vb->oom_deflated, vb->migrated, vb->alloc_failed);
+	seq_printf(s, "dead: %d\noom_hold: %d\n", vb->dead,
+		   READ_ONCE(vb->oom_hold));
+	if (virtio_has_feature(vb->vdev, VIRTIO_BALLOON_F_PAGE_POISON))
+		seq_printf(s, "poison_val: 0x%08x\n", vb->poison_val);
+	mutex_unlock(&vb->lock);
+	va_bstats_show(vb, s);
+	va_breport_show(vb, s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(va_balloon);
+
+/* Queue indexes under the chosen rule; log them with the reason. */
+static int va_balloon_layout_vqs(struct va_balloon *vb)
+{
+	struct virtio_device *vdev = vb->vdev;
+	u64 negotiated = vdev->features & vb->offered;
+	int err;
+
+	err = va_balloon_layout(vb->numbering, vb->offered, negotiated,
+				vb->index);
+	if (err) {
+		dev_err(&vdev->dev,
+			"queue layout: negotiated features 0x%llx are not all offered (0x%llx)\n",
+			negotiated, vb->offered);
+		return err;
+	}
+	dev_info(&vdev->dev,
+		 "queue numbering %s: inflate %d, deflate %d, stats %d, free_page %d, reporting %d (-1: none); offered 0x%llx, declined 0x%llx\n",
+		 va_balloon_numbering_names[vb->numbering],
+		 vb->index[VA_BVQ_INFLATE], vb->index[VA_BVQ_DEFLATE],
+		 vb->index[VA_BVQ_STATS], vb->index[VA_BVQ_FREE_PAGE],
+		 vb->index[VA_BVQ_REPORTING], vb->offered & 0xffffff,
+		 vb->declined);
+	return 0;
+}
+
 /* Set up the queues, go DRIVER_OK, and follow the target (probe, restore). */
 static int va_balloon_start(struct va_balloon *vb)
 {
-	struct va_vq_info info[VA_VQ_MAX] = {
-		[VA_VQ_INFLATE] = { .name = "inflate", .callback = va_balloon_ack },
-		[VA_VQ_DEFLATE] = { .name = "deflate", .callback = va_balloon_ack },
+	struct va_vq_info info[VA_BVQ_MAX] = {
+		[VA_BVQ_INFLATE] = { .callback = va_balloon_ack },
+		[VA_BVQ_DEFLATE] = { .callback = va_balloon_ack },
+		[VA_BVQ_STATS] = { .callback = va_bstats_done },
+		[VA_BVQ_REPORTING] = { .callback = va_breport_done },
 	};
 	struct virtio_device *vdev = vb->vdev;
+	u16 index[VA_BVQ_MAX] = { 0 };
+	unsigned int q;
 	int err;
 
-	err = va_find_vqs(vdev, VA_VQ_MAX, vb->vqs, info);
+	err = va_balloon_layout_vqs(vb);
+	if (err)
+		return err;
+	va_breport_check_layout(vb);
+	for (q = 0; q < VA_BVQ_MAX; q++) {
+		if (vb->index[q] == VA_BVQ_NONE)
+			continue;
+		info[q].name = va_balloon_vq_names[q];
+		index[q] = vb->index[q];
+	}
+	err = vtr_find_vqs_at(vdev, VA_BVQ_MAX, vb->vqs, info, index);
 	if (err) {
 		dev_err(&vdev->dev, "finding queues: %d\n", err);
 		return err;
 	}
 	va_set_bufs(vb);
 	dev_info(&vdev->dev,
-		 "queues: inflate %u, deflate %u, on the %s ring; %u buffers of %u page numbers per request\n",
-		 vb->vqs[VA_VQ_INFLATE]->index, vb->vqs[VA_VQ_DEFLATE]->index,
-		 vaq_is_alt(vb->vqs[VA_VQ_INFLATE]) ? "alt" : "in-tree",
+		 "on the %s ring; %u buffers of %u page numbers per request\n",
+		 vaq_is_alt(vb->vqs[VA_BVQ_INFLATE]) ? "alt" : "in-tree",
 		 vb->bufs, VA_BALLOON_PFNS_MAX);
+
+	/* 5.5.6: poison_val before the device may look at free pages. */
+	if (virtio_has_feature(vdev, VIRTIO_BALLOON_F_PAGE_POISON)) {
+		vb->poison_val = 0;
+		if (page_poisoning_enabled_static())
+			memset(&vb->poison_val, PAGE_POISON,
+			       sizeof(vb->poison_val));
+		virtio_cwrite_le(vdev, struct virtio_balloon_config,
+				 poison_val, &vb->poison_val);
+	}
 
 	/* 3.1.1: DRIVER_OK before the first buffer is made available. */
 	virtio_device_ready(vdev);
-	if (va_towards_target(vb))
-		va_balloon_changed(vdev);
-	return 0;
+	va_bstats_start(vb);
+	if (virtio_has_feature(vdev, VIRTIO_BALLOON_F_DEFLATE_ON_OOM)) {
+		vb->oom_nb.notifier_call = va_balloon_oom;
+		vb->oom_nb.priority = 80;	/* before other reclaimers */
+		err = register_oom_notifier(&vb->oom_nb);
+		if (err) {
+			dev_err(&vdev->dev,
+				"registering the out-of-memory notifier: %d\n",
+				err);
+			va_bstats_stop(vb);
+			virtio_reset_device(vdev);
+			vdev->config->del_vqs(vdev);
+			return err;
+		}
+	}
+	return va_breport_start(vb);
 }
 
 /*
@@ -395,6 +668,10 @@ static void va_balloon_stop(struct va_balloon *vb)
 	struct virtio_device *vdev = vb->vdev;
 	unsigned int tries = 0;
 
+	va_breport_stop(vb);
+	if (virtio_has_feature(vdev, VIRTIO_BALLOON_F_DEFLATE_ON_OOM))
+		unregister_oom_notifier(&vb->oom_nb);
+	va_bstats_stop(vb);
 	/*
 	 * balloon_page_dequeue() skips pages isolated for migration, so
 	 * retry for a while before giving up on those.
@@ -417,6 +694,32 @@ static void va_balloon_stop(struct va_balloon *vb)
 
 	virtio_reset_device(vdev);
 	vdev->config->del_vqs(vdev);
+	memset(vb->vqs, 0, sizeof(vb->vqs));
+}
+
+/*
+ * Before features are final: drop what balloon_decline= names, and, as the
+ * in-tree driver, page poisoning when the guest neither poisons nor zeroes
+ * free pages, and page reporting when it does but cannot tell the device
+ * (reported pages could come back with other contents).
+ */
+static int va_balloon_validate(struct virtio_device *vdev)
+{
+	u64 decline = READ_ONCE(va_decline);
+	unsigned int f;
+
+	if (!vtr_is_ours(vdev))
+		return -ENODEV;
+	for (f = 0; f < ARRAY_SIZE(va_bfeature_names); f++)
+		if (decline & BIT_ULL(f))
+			__virtio_clear_bit(vdev, f);
+	if (!want_init_on_free() && !page_poisoning_enabled_static())
+		__virtio_clear_bit(vdev, VIRTIO_BALLOON_F_PAGE_POISON);
+	else if (!virtio_has_feature(vdev, VIRTIO_BALLOON_F_PAGE_POISON))
+		__virtio_clear_bit(vdev, VIRTIO_BALLOON_F_REPORTING);
+	/* Page numbers are guest-physical: no IOMMU translation. */
+	__virtio_clear_bit(vdev, VIRTIO_F_ACCESS_PLATFORM);
+	return 0;
 }
 
 static int va_balloon_probe(struct virtio_device *vdev)
@@ -436,6 +739,9 @@ static int va_balloon_probe(struct virtio_device *vdev)
 		return -ENOMEM;
 	vb->vdev = vdev;
 	vdev->priv = vb;
+	vb->numbering = READ_ONCE(va_numbering);
+	vb->declined = READ_ONCE(va_decline);
+	vb->offered = vdev->config->get_features(vdev);
 	INIT_WORK(&vb->update_work, va_update_work);
 	spin_lock_init(&vb->stop_lock);
 	mutex_init(&vb->lock);
@@ -444,10 +750,18 @@ static int va_balloon_probe(struct virtio_device *vdev)
 #ifdef CONFIG_BALLOON_COMPACTION
 	vb->b_dev_info.migratepage = va_migratepage;
 #endif
+	va_bstats_init(vb);
+	va_breport_init(vb);
 
 	err = va_balloon_start(vb);
 	if (err)
 		goto free;
+	if (!IS_ERR_OR_NULL(to_vtr(vdev)->debugfs))
+		vb->debugfs = debugfs_create_file("balloon", 0444,
+						  to_vtr(vdev)->debugfs, vb,
+						  &va_balloon_fops);
+	if (va_towards_target(vb))
+		va_balloon_changed(vdev);
 	return 0;
 
 free:
@@ -469,6 +783,7 @@ static void va_balloon_remove(struct virtio_device *vdev)
 {
 	struct va_balloon *vb = vdev->priv;
 
+	debugfs_remove(vb->debugfs);
 	va_balloon_stop_updates(vb, true);
 	va_balloon_stop(vb);
 	kfree(vb);
@@ -508,6 +823,10 @@ static int va_balloon_restore(struct virtio_device *vdev)
 
 static unsigned int va_balloon_features[] = {
 	VIRTIO_BALLOON_F_MUST_TELL_HOST,
+	VIRTIO_BALLOON_F_STATS_VQ,
+	VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
+	VIRTIO_BALLOON_F_PAGE_POISON,
+	VIRTIO_BALLOON_F_REPORTING,
 };
 
 static const struct virtio_device_id va_balloon_ids[] = {
@@ -521,9 +840,10 @@ static struct vtr_driver va_balloon_driver = {
 	.driver.feature_table	= va_balloon_features,
 	.driver.feature_table_size = ARRAY_SIZE(va_balloon_features),
 	.driver.id_table	= va_balloon_ids,
+	.driver.validate	= va_balloon_validate,
 	.driver.probe		= va_balloon_probe,
 	.driver.remove		= va_balloon_remove,
-	.driver.config_changed	= va_balloon_changed,
+	.driver.config_changed	= va_balloon_config_changed,
 #ifdef CONFIG_PM_SLEEP
 	.driver.freeze		= va_balloon_freeze,
 	.driver.restore		= va_balloon_restore,

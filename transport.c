@@ -22,6 +22,60 @@
 #include "virtio_ring_alt.h"
 
 /**
+ * vtr_next_vq_index() - the queue index of one entry of a find_vqs list
+ * @vd: the device whose queues are being set up
+ * @entry: position of the entry in the driver's queue list
+ * @dense: the next index under the in-tree rule; advanced when it is used
+ *
+ * Without vtr_find_vqs_at(), named entries take consecutive indexes from 0
+ * and unnamed ones take none, as in the in-tree transports. Within
+ * vtr_find_vqs_at() the driver's own index for @entry is used.
+ *
+ * Context: the transport's find_vqs.
+ * Return: the queue index (virtio 1.3, 2.6: queues are numbered from 0).
+ */
+unsigned int vtr_next_vq_index(struct vtr_device *vd, unsigned int entry,
+			       unsigned int *dense)
+{
+	if (vd->vq_index)
+		return vd->vq_index[entry];
+	return (*dense)++;
+}
+
+/**
+ * vtr_find_vqs_at() - set up a device's queues at indexes the driver chose
+ * @vdev: a device of this module's transports (vtr_is_ours())
+ * @nvqs: entries in @vqs, @info and @index
+ * @vqs: filled with the queues; NULL where @info has no name
+ * @info: name, callback and context flag of each queue; an entry without
+ *	a name creates no queue
+ * @index: queue index of each named entry
+ *
+ * The in-tree transports number queues densely over the named entries. A
+ * device whose numbering leaves holes (the balloon's queues under the
+ * specification's fixed table or when the driver declines an offered
+ * feature, 5.5.2) needs the indexes given explicitly. The transport checks
+ * each index against what the device has, as for any queue.
+ *
+ * Context: process context, probe or restore, no other find_vqs running on
+ * @vdev.
+ * Return: 0, -ENOENT for a queue the device does not have, or the error of
+ * the transport's find_vqs.
+ */
+int vtr_find_vqs_at(struct virtio_device *vdev, unsigned int nvqs,
+		    struct virtqueue *vqs[], struct va_vq_info *info,
+		    const u16 index[])
+{
+	struct vtr_device *vd = to_vtr(vdev);
+	int err;
+
+	vd->vq_index = index;
+	err = va_find_vqs(vdev, nvqs, vqs, info);
+	vd->vq_index = NULL;
+	return err;
+}
+
+/**
  * vtr_is_ours() - tell whether a virtio device belongs to this module
  * @vdev: a device on the virtio bus
  *
@@ -315,6 +369,7 @@ int vtr_reset_vq(struct virtqueue *vq, unsigned int num,
 	err2 = ops->enable_vq_after_reset(vq);
 	return err ?: err2;
 }
+EXPORT_SYMBOL_GPL(vtr_reset_vq);
 
 /**
  * vtr_reset_vq_index() - reset a queue for the debugfs action queue_reset

@@ -13,13 +13,15 @@
 #include <linux/virtio.h>
 
 struct dentry;
+struct va_vq_info;
 
 /**
  * struct vtr_vq - the transport's view of one queue, alt or in-tree
  * @node: entry in &vtr_device.vqs
  * @vq: the queue; @vq->priv points back here for both ring kinds
  * @alt: true if @vq is an alt-ring queue
- * @notify_addr: where the transport writes available buffer notifications
+ * @notify_addr: where the PCI transport writes available buffer
+ *	notifications (MMIO writes QueueNotify through its register accessors)
  * @vector: MSI-X vector of the queue, or VIRTIO_MSI_NO_VECTOR
  * @notifies: available buffer notifications written by the transport
  * @irqs: used buffer notifications the transport dispatched to the queue
@@ -50,6 +52,9 @@ struct vtr_vq {
  * @lock: protects @vqs against the interrupt path
  * @debugfs: the device's debugfs directory
  * @show: transport hook printing its details into debugfs "transport"
+ * @vq_index: during vtr_find_vqs_at() only, the queue index of each entry
+ *	of the queue list; NULL otherwise: named entries take consecutive
+ *	indexes from 0, as in the in-tree transports
  */
 struct vtr_device {
 	struct virtio_device vdev;
@@ -59,6 +64,7 @@ struct vtr_device {
 	spinlock_t lock;	/* protects @vqs against the interrupt path */
 	struct dentry *debugfs;
 	void (*show)(struct vtr_device *vd, struct seq_file *s);
+	const u16 *vq_index;
 };
 
 #define to_vtr(_vdev) container_of(_vdev, struct vtr_device, vdev)
@@ -109,6 +115,11 @@ struct virtqueue *vtr_create_vq_ring(struct vtr_device *vd, bool alt,
 				     void (*callback)(struct virtqueue *vq),
 				     const char *name, struct device *dma_dev);
 void vtr_del_vq(struct vtr_device *vd, struct virtqueue *vq);
+unsigned int vtr_next_vq_index(struct vtr_device *vd, unsigned int entry,
+			       unsigned int *dense);
+int vtr_find_vqs_at(struct virtio_device *vdev, unsigned int nvqs,
+		    struct virtqueue *vqs[], struct va_vq_info *info,
+		    const u16 index[]);
 int vtr_reset_vq(struct virtqueue *vq, unsigned int num,
 		 void (*recycle)(struct virtqueue *vq, void *buf));
 int vtr_reset_vq_index(struct vtr_device *vd, unsigned int index,

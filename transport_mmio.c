@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
@@ -53,6 +54,7 @@ struct vm_alt_device {
 	resource_size_t len;		/* register window, bytes */
 	u32 version;			/* 1 (legacy) or 2 */
 	u32 align;			/* version 1: QueueAlign written */
+	u32 queue_reset_ms;		/* QueueReset bound; KUnit shortens it */
 	int irq;
 	bool irq_requested;
 	u64 irq_status_config;		/* InterruptStatus config bits seen */
@@ -115,7 +117,10 @@ static void vm_wr(struct vm_alt_device *vm, u32 val, unsigned int off)
 }
 
 /* Accept VIRTIO_F_RING_RESET on version 2: see vm_finalize_features(). */
-static const bool vm_ring_reset;
+static bool vm_ring_reset;
+module_param_named(mmio_ring_reset, vm_ring_reset, bool, 0444);
+MODULE_PARM_DESC(mmio_ring_reset,
+		 "virtio-mmio version 2: accept VIRTIO_F_RING_RESET and reset single queues with QueueReset (default N: QEMU 7.2's virtio-mmio offers the feature without the QueueReset register)");
 
 static u64 vm_read64(struct vm_alt_device *vm, unsigned int lo,
 		     unsigned int hi)
@@ -319,8 +324,8 @@ static int vm_finalize_features(struct virtio_device *vdev)
 	 * virtio-mmio without implementing QueueReset (0xc0 is a "bad register
 	 * offset" there, and QueueReady stays 1), so accepting it would break
 	 * any queue a driver resets. vm_disable_vq_and_reset() catches such a
-	 * device, but until a device that implements QueueReset has been
-	 * tested, the feature is not accepted; vm_ring_reset enables it.
+	 * device, but by default the feature is not accepted; mmio_ring_reset=Y
+	 * accepts it, for a device that implements QueueReset.
 	 */
 	if (ring_reset && vm->version == 2 && vm_ring_reset)
 		__virtio_set_bit(vdev, VIRTIO_F_RING_RESET);
@@ -347,6 +352,7 @@ static int vm_finalize_features(struct virtio_device *vdev)
 
 static bool vm_notify(struct virtqueue *vq)
 {
+	struct vm_alt_device *vm = to_vm(vq->vdev);
 	struct vtr_vq *info = to_vtr_vq(vq);
 
 	info->notifies++;
@@ -356,9 +362,9 @@ static bool vm_notify(struct virtqueue *vq)
 	 */
 	if (info->alt && virtio_has_feature(vq->vdev,
 					    VIRTIO_F_NOTIFICATION_DATA))
-		writel(vra_notification_data(vq), info->notify_addr);
+		vm_wr(vm, vra_notification_data(vq), VIRTIO_MMIO_QUEUE_NOTIFY);
 	else
-		writel(vq->index, info->notify_addr);
+		vm_wr(vm, vq->index, VIRTIO_MMIO_QUEUE_NOTIFY);
 	return true;
 }
 
@@ -560,7 +566,8 @@ static int vm_queue_select(struct vm_alt_device *vm, unsigned int index,
 
 static struct virtqueue *vm_setup_vq(struct vm_alt_device *vm,
 				     unsigned int index,
-				     const struct va_vq_info *qi)
+				     const struct va_vq_info *qi,
+				     struct device *dma_dev)
 {
 	struct virtio_device *vdev = &vm->vtr.vdev;
 	struct virtqueue *vq;
@@ -573,14 +580,12 @@ static struct virtqueue *vm_setup_vq(struct vm_alt_device *vm,
 	vq = vtr_create_vq(&vm->vtr, index, num,
 			   vm->version == 1 ? vm->align : SMP_CACHE_BYTES,
 			   !virtio_has_feature(vdev, VIRTIO_F_ORDER_PLATFORM),
-			   qi->ctx, vm_notify, qi->callback, qi->name,
-			   &vm->pdev->dev);
+			   qi->ctx, vm_notify, qi->callback, qi->name, dma_dev);
 	if (IS_ERR(vq)) {
 		dev_err(&vdev->dev, "queue %u (%s): ring of %u: %pe\n", index,
 			qi->name, num, vq);
 		return vq;
 	}
-	to_vtr_vq(vq)->notify_addr = vm->base + VIRTIO_MMIO_QUEUE_NOTIFY;
 
 	err = vm->version == 1 ? vm_activate_legacy(vm, vq) :
 				 vm_activate(vm, vq);
@@ -615,7 +620,8 @@ static int vm_find_vqs_info(struct virtio_device *vdev, unsigned int nvqs,
 			vqs[i] = NULL;
 			continue;
 		}
-		vqs[i] = vm_setup_vq(vm, index++, &vqs_info[i]);
+		vqs[i] = vm_setup_vq(vm, vtr_next_vq_index(&vm->vtr, i, &index),
+				     &vqs_info[i], &vm->pdev->dev);
 		if (IS_ERR(vqs[i])) {
 			err = PTR_ERR(vqs[i]);
 			vm_del_vqs(vdev);
@@ -633,8 +639,10 @@ static int vm_find_vqs(VA_FIND_VQS_ARGS)
 /*
  * 2.6.1, 4.2.2 QueueReset: stop queue @vq in the device. The queue leaves
  * the interrupt path first, so no callback runs while the ring is reset;
- * then 1 goes to QueueReset and the device has VM_RESET_TIMEOUT_MS to show
- * 0 there and in QueueReady.
+ * then 1 goes to QueueReset and the device has vm->queue_reset_ms
+ * (VM_RESET_TIMEOUT_MS) to show 0 there and in QueueReady. On failure the
+ * queue is broken and stays stopped (vq->reset): enable_vq_after_reset
+ * refuses it, and only a device reset brings it back.
  */
 static int vm_disable_vq_and_reset(struct virtqueue *vq)
 {
@@ -648,14 +656,14 @@ static int vm_disable_vq_and_reset(struct virtqueue *vq)
 		return -EBUSY;
 	vtr_vq_stop(&vm->vtr, vq);
 
-	deadline = jiffies + msecs_to_jiffies(VM_RESET_TIMEOUT_MS);
+	deadline = jiffies + msecs_to_jiffies(vm->queue_reset_ms);
 	vm_wr(vm, vq->index, VIRTIO_MMIO_QUEUE_SEL);
 	vm_wr(vm, 1, VIRTIO_MMIO_QUEUE_RESET);
 	while (vm_rd(vm, VIRTIO_MMIO_QUEUE_RESET)) {
 		if (time_after(jiffies, deadline)) {
 			dev_err(&vdev->dev,
-				"queue %u: QueueReset still reads 1 after %u ms; the device did not finish the reset, the queue stays stopped\n",
-				vq->index, VM_RESET_TIMEOUT_MS);
+				"queue %u: QueueReset still reads 1 after %u ms: the device offers VIRTIO_F_RING_RESET but does not complete a queue reset (4.2.2); the queue is broken until the device is reset\n",
+				vq->index, vm->queue_reset_ms);
 			vaq_break(vq);
 			return -ETIMEDOUT;
 		}
@@ -663,7 +671,7 @@ static int vm_disable_vq_and_reset(struct virtqueue *vq)
 	}
 	if (vm_rd(vm, VIRTIO_MMIO_QUEUE_READY)) {
 		dev_err(&vdev->dev,
-			"queue %u: QueueReady reads 1 after the reset completed (4.2.2: it must read 0); the queue stays stopped\n",
+			"queue %u: QueueReady reads 1 after QueueReset read 0 (4.2.2: both must read 0): the device has no QueueReset register, as QEMU 7.2's virtio-mmio (do not set mmio_ring_reset there); the queue is broken until the device is reset\n",
 			vq->index);
 		vaq_break(vq);
 		return -EIO;
@@ -829,6 +837,7 @@ static int vm_probe(struct platform_device *pdev)
 	if (!vm)
 		return -ENOMEM;
 	vm->pdev = pdev;
+	vm->queue_reset_ms = VM_RESET_TIMEOUT_MS;
 	vtr_init(&vm->vtr, "mmio");
 	vm->vtr.show = vm_show;
 	vm->vtr.vdev.dev.parent = &pdev->dev;
@@ -918,7 +927,8 @@ static void vm_remove(struct platform_device *pdev)
  * The KUnit seam of this transport: the device has this transport's
  * virtio_config_ops (reset, status, features, ...) but no platform device,
  * no interrupt, no configuration space and no queues, and is not
- * registered. Queue programming is reached with va_mmio_fake_setup_queue().
+ * registered. Queue programming is reached with va_mmio_fake_setup_queue(),
+ * a whole queue with va_mmio_fake_setup_vq().
  *
  * Context: process context, may sleep.
  * Return: the device (free it with va_mmio_fake_destroy()), or NULL if out
@@ -940,6 +950,7 @@ struct virtio_device *va_mmio_fake_create(struct va_mmio_regs *regs,
 	vm->regs = regs;
 	vm->version = version;
 	vm->align = align;
+	vm->queue_reset_ms = VM_RESET_TIMEOUT_MS;
 	vm->irq = -1;
 	return &vm->vtr.vdev;
 }
@@ -949,14 +960,84 @@ EXPORT_SYMBOL_GPL(va_mmio_fake_create);
  * va_mmio_fake_destroy() - free a device of va_mmio_fake_create()
  * @vdev: the device, or NULL
  *
+ * Deletes the queues of va_mmio_fake_setup_vq() without a register access
+ * (the register window may be gone), and their debugfs directories.
+ *
  * Context: process context.
  */
 void va_mmio_fake_destroy(struct virtio_device *vdev)
 {
-	if (vdev)
-		kfree(to_vm(vdev));
+	struct vm_alt_device *vm;
+	struct vtr_vq *info, *tmp;
+
+	if (!vdev)
+		return;
+	vm = to_vm(vdev);
+	list_for_each_entry_safe(info, tmp, &vm->vtr.vqs, node)
+		vtr_del_vq(&vm->vtr, info->vq);
+	debugfs_remove_recursive(vm->vtr.debugfs);
+	kfree(vm);
 }
 EXPORT_SYMBOL_GPL(va_mmio_fake_destroy);
+
+/**
+ * va_mmio_fake_setup_vq() - set up one queue of a fake device on the alt ring
+ * @vdev: a device of va_mmio_fake_create(); @vdev->features as negotiated
+ * @index: queue index
+ * @dma_dev: device for the DMA API; it must outlive @vdev
+ *
+ * What find_vqs does for one queue, without a callback or an interrupt:
+ * select and check the queue, make the ring of the size QueueNumMax
+ * allows, give the device its addresses and enable it. Notifications go to
+ * QueueNotify of the register window. va_mmio_fake_destroy() deletes it.
+ *
+ * Context: process context, may sleep.
+ * Return: the queue or an ERR_PTR, as find_vqs.
+ */
+struct virtqueue *va_mmio_fake_setup_vq(struct virtio_device *vdev,
+					unsigned int index,
+					struct device *dma_dev)
+{
+	const struct va_vq_info qi = { .name = "fake" };
+	struct vm_alt_device *vm = to_vm(vdev);
+
+	vm->vtr.alt = true;
+	return vm_setup_vq(vm, index, &qi, dma_dev);
+}
+EXPORT_SYMBOL_GPL(va_mmio_fake_setup_vq);
+
+/**
+ * va_mmio_fake_set_queue_reset_ms() - shorten a fake device's QueueReset bound
+ * @vdev: a device of va_mmio_fake_create()
+ * @ms: how long disable_vq_and_reset waits for QueueReset to read 0
+ *	(VM_RESET_TIMEOUT_MS otherwise)
+ *
+ * Context: any; not while a queue reset runs.
+ */
+void va_mmio_fake_set_queue_reset_ms(struct virtio_device *vdev, u32 ms)
+{
+	to_vm(vdev)->queue_reset_ms = ms;
+}
+EXPORT_SYMBOL_GPL(va_mmio_fake_set_queue_reset_ms);
+
+/**
+ * va_mmio_fake_ring_reset_param() - set the mmio_ring_reset parameter
+ * @on: the new value
+ *
+ * For the KUnit cases of the VIRTIO_F_RING_RESET acceptance: the parameter
+ * is read in finalize_features, by every device, so a test restores it.
+ *
+ * Context: any; no device of this transport may be probing.
+ * Return: the previous value.
+ */
+bool va_mmio_fake_ring_reset_param(bool on)
+{
+	bool old = vm_ring_reset;
+
+	vm_ring_reset = on;
+	return old;
+}
+EXPORT_SYMBOL_GPL(va_mmio_fake_ring_reset_param);
 
 /**
  * va_mmio_fake_setup_queue() - program one queue of a fake device

@@ -89,7 +89,9 @@ struct va_mmio_regs {
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
+struct device;
 struct virtio_device;
+struct virtqueue;
 
 struct virtio_device *va_mmio_fake_create(struct va_mmio_regs *regs,
 					  u32 version, u32 align);
@@ -97,6 +99,11 @@ void va_mmio_fake_destroy(struct virtio_device *vdev);
 int va_mmio_fake_setup_queue(struct virtio_device *vdev, unsigned int index,
 			     dma_addr_t desc, dma_addr_t driver,
 			     dma_addr_t device, u32 *num);
+struct virtqueue *va_mmio_fake_setup_vq(struct virtio_device *vdev,
+					unsigned int index,
+					struct device *dma_dev);
+void va_mmio_fake_set_queue_reset_ms(struct virtio_device *vdev, u32 ms);
+bool va_mmio_fake_ring_reset_param(bool on);
 #endif
 
 #endif /* _VIRTIO_ALT_TRANSPORT_MMIO_H */

@@ -880,7 +880,8 @@ static int vp_find_vqs_mode(struct vp_alt_device *vp, enum vp_irq_mode mode,
 			v = next_vector++;
 		else if (qi->callback && mode == VP_IRQ_MSIX_SHARED)
 			v = 1;
-		vqs[i] = vp_setup_vq(vp, index++, qi, v, vp->vtr.alt);
+		vqs[i] = vp_setup_vq(vp, vtr_next_vq_index(&vp->vtr, i, &index),
+				     qi, v, vp->vtr.alt);
 		if (IS_ERR(vqs[i])) {
 			err = PTR_ERR(vqs[i]);
 			goto fail;

@@ -21,6 +21,8 @@
 #include <linux/slab.h>
 
 #include "virtio_ring_alt_internal.h"
+#define CREATE_TRACE_POINTS
+#include "virtio_alt_trace.h"
 
 const char * const vra_stat_names[VRA_STAT_NR] = {
 	[VRA_STAT_bufs_added]		= "bufs_added",
@@ -65,6 +67,7 @@ void vra_bad(struct vra_virtqueue *vq, enum vra_broken reason,
 
 	vq->stats.broken[reason]++;
 	WRITE_ONCE(vq->broken, true);
+	trace_virtio_alt_broken(&vq->vq, vra_broken_names[reason]);
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
@@ -250,6 +253,7 @@ void vra_track_buffer(struct vra_virtqueue *vq, unsigned int id,
 	st->ndescs = ndescs;
 	vra_inc(vq, VRA_STAT_bufs_added);
 	vq->stats.v[VRA_STAT_descs_added] += ndescs;
+	trace_virtio_alt_add(&vq->vq, id, ndescs, !!in);
 }
 
 /* Unmap and free the buffer with head @id; return its token. */
@@ -517,6 +521,7 @@ bool vra_kick_prepare(struct virtqueue *_vq)
 	vq->num_added = 0;
 	if (!needs)
 		vra_inc(vq, VRA_STAT_kicks_suppressed);
+	trace_virtio_alt_kick(_vq, needs);
 	return needs;
 }
 EXPORT_SYMBOL_GPL(vra_kick_prepare);
@@ -583,12 +588,17 @@ EXPORT_SYMBOL_GPL(vra_kick);
 void *vra_get_buf_ctx(struct virtqueue *_vq, unsigned int *len, void **ctx)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
+	void *data;
 
 	if (unlikely(READ_ONCE(vq->broken)))
 		return NULL;
 	if (vq->packed_ring)
-		return vra_packed_get_buf(vq, len, ctx);
-	return vra_split_get_buf(vq, len, ctx);
+		data = vra_packed_get_buf(vq, len, ctx);
+	else
+		data = vra_split_get_buf(vq, len, ctx);
+	if (data)
+		trace_virtio_alt_get_buf(_vq, *len);
+	return data;
 }
 EXPORT_SYMBOL_GPL(vra_get_buf_ctx);
 
@@ -759,6 +769,7 @@ irqreturn_t vra_interrupt(int irq, void *_vq)
 
 	vra_inc(vq, VRA_STAT_irqs);
 	more = vq->packed_ring ? vra_packed_more_used(vq) : vra_split_more_used(vq);
+	trace_virtio_alt_interrupt(&vq->vq, !more);
 	if (!more) {
 		vra_inc(vq, VRA_STAT_irqs_spurious);
 		return IRQ_NONE;

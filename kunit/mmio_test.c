@@ -17,21 +17,33 @@
  * register window in software (struct va_mmio_regs, va_mmio_fake_create()):
  * reset (4.2.2 Status, 2.4.2), feature negotiation (DeviceFeaturesSel,
  * DriverFeaturesSel; FEATURES_OK refused, 3.1.1), version 2 queue setup
- * (4.2.3.2) and version 1 queue setup (4.2.4).
+ * (4.2.3.2), version 1 queue setup (4.2.4), and the reset of one queue
+ * (VIRTIO_F_RING_RESET, 2.6.1, QueueReset 4.2.2): accepted only with the
+ * mmio_ring_reset parameter on version 2, the exact register sequence and
+ * a working queue after it, a device that never finishes (bounded, the
+ * queue broken) and one without the register (QEMU 7.2).
  */
+#include <kunit/device.h>
+#include <kunit/test-bug.h>
 #include <kunit/test.h>
 #include <linux/align.h>
 #include <linux/ctype.h>
+#include <linux/dma-mapping.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
 #include <uapi/linux/virtio_mmio.h>
 
+#include "../compat.h"
+#include "../transport.h"
 #include "../transport_mmio.h"
 #include "../virtio_ring_alt.h"
 
@@ -466,6 +478,8 @@ struct fake_regs {
 	u64 dev_features;
 	unsigned int reset_reads;	/* Status reads still nonzero */
 	bool refuse_features_ok;
+	unsigned int qreset_reads;	/* QueueReset reads still 1 after a 1 */
+	bool qreset_absent;		/* QEMU 7.2: no QueueReset register */
 	unsigned int n;			/* accesses, traced or not */
 	struct fr_op op[FR_TRACE];
 };
@@ -488,6 +502,15 @@ static u32 fr_read(struct va_mmio_regs *regs, unsigned int off)
 	} else if (off == VIRTIO_MMIO_STATUS && f->reset_reads) {
 		f->reset_reads--;
 		val = FR_STATUS_BUSY;
+	} else if (off == VIRTIO_MMIO_QUEUE_RESET && f->r[off / 4]) {
+		/* 4.2.2: the reset done, QueueReset and QueueReady read 0. */
+		if (f->qreset_reads) {
+			f->qreset_reads--;
+		} else {
+			f->r[VIRTIO_MMIO_QUEUE_RESET / 4] = 0;
+			f->r[VIRTIO_MMIO_QUEUE_READY / 4] = 0;
+		}
+		val = f->r[off / 4];
 	} else {
 		val = f->r[off / 4];
 	}
@@ -500,6 +523,8 @@ static void fr_write(struct va_mmio_regs *regs, unsigned int off, u32 val)
 	struct fake_regs *f = container_of(regs, struct fake_regs, regs);
 
 	fr_trace(f, true, off, val);
+	if (off == VIRTIO_MMIO_QUEUE_RESET && f->qreset_absent)
+		return;
 	if (off == VIRTIO_MMIO_STATUS && f->refuse_features_ok)
 		val &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	f->r[off / 4] = val;
@@ -767,6 +792,303 @@ static void regs_queue_v1_refused(struct kunit *test)
 	fr_expect(test, &e->f, busy, ARRAY_SIZE(busy));
 }
 
+/* ---- virtio_alt_mmio_regs: one queue's reset (VIRTIO_F_RING_RESET) ---- */
+
+#define FR_RR		BIT_ULL(VIRTIO_F_RING_RESET)
+#define FR_RR_QUEUE	2	/* the queue reset in these cases */
+#define FR_RR_NUM	8	/* its QueueNumMax, and so its size */
+#define FR_RR_MS	20	/* the QueueReset bound of the timeout cases */
+
+static void fr_ring_reset_restore(void *old)
+{
+	va_mmio_fake_ring_reset_param(!!old);
+}
+
+/*
+ * Set mmio_ring_reset to @on for this test, the old value back after it.
+ * Return: the old value.
+ */
+static bool fr_ring_reset_param(struct kunit *test, bool on)
+{
+	bool old = va_mmio_fake_ring_reset_param(on);
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							fr_ring_reset_restore,
+							old ? (void *)1 : NULL),
+			0);
+	return old;
+}
+
+struct fr_rr_param {
+	u32 version;
+	bool param;
+};
+
+static const struct fr_rr_param fr_rr_params[] = {
+	{ 2, false }, { 2, true }, { 1, false }, { 1, true },
+};
+
+static void fr_rr_desc(const struct fr_rr_param *p, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "version %u, mmio_ring_reset=%c",
+		 p->version, p->param ? 'Y' : 'N');
+}
+
+KUNIT_ARRAY_PARAM(fr_rr, fr_rr_params, fr_rr_desc);
+
+/*
+ * The device offers VIRTIO_F_RING_RESET: finalize_features accepts it
+ * (keeps the bit, writes it to DriverFeatures, bit 40: bit 8 of the high
+ * word) only on version 2 with mmio_ring_reset=Y, whose default is N.
+ */
+static void regs_ring_reset_accepted(struct kunit *test)
+{
+	const struct fr_rr_param *p = test->param_value;
+	const bool want = p->version == 2 && p->param;
+	const u64 offered = BIT_ULL(VIRTIO_F_VERSION_1) | FR_RR;
+	const struct fr_op writes[] = {
+		W(DRIVER_FEATURES_SEL, 0), W(DRIVER_FEATURES, 0),
+		W(DRIVER_FEATURES_SEL, 1),
+		W(DRIVER_FEATURES, 0x1 | (want ? 0x100 : 0)),
+	};
+	struct fr_env *e = fr_create(test, p->version, 4096);
+
+	/* Nothing before this test set the parameter: the module default. */
+	KUNIT_EXPECT_FALSE_MSG(test, fr_ring_reset_param(test, p->param),
+			       "mmio_ring_reset defaults to Y");
+	e->vdev->features = offered;
+	KUNIT_ASSERT_EQ(test, e->vdev->config->finalize_features(e->vdev), 0);
+	KUNIT_EXPECT_EQ(test, virtio_has_feature(e->vdev, VIRTIO_F_RING_RESET),
+			want);
+	KUNIT_EXPECT_EQ(test, e->vdev->features, want ? offered : offered & ~FR_RR);
+	fr_expect(test, &e->f, writes, ARRAY_SIZE(writes));
+}
+
+/* A recycled buffer: counted in the test's priv. */
+static void fr_recycle(struct virtqueue *vq, void *buf)
+{
+	struct kunit *test = kunit_get_current_test();
+
+	if (test)
+		(*(unsigned int *)test->priv)++;
+}
+
+/*
+ * A version 2 device with VIRTIO_F_RING_RESET accepted (mmio_ring_reset=Y)
+ * and queue FR_RR_QUEUE of FR_RR_NUM entries on the alt ring; the trace
+ * starts afresh after the setup. The DMA device is registered first, so it
+ * outlives the queue (the test's cleanups run last first).
+ */
+static struct fr_env *fr_create_rr(struct kunit *test, struct virtqueue **vq)
+{
+	struct device *dma_dev;
+	struct fr_env *e;
+
+	dma_dev = kunit_device_register(test, "va-kunit-mmio-dma");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dma_dev));
+	dma_dev->coherent_dma_mask = DMA_BIT_MASK(64);
+	dma_dev->dma_mask = &dma_dev->coherent_dma_mask;
+	test->priv = kunit_kzalloc(test, sizeof(unsigned int), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, test->priv);
+
+	e = fr_create(test, 2, 0);
+	fr_ring_reset_param(test, true);
+	e->vdev->features = BIT_ULL(VIRTIO_F_VERSION_1) | FR_RR;
+	KUNIT_ASSERT_EQ(test, e->vdev->config->finalize_features(e->vdev), 0);
+	KUNIT_ASSERT_TRUE(test, virtio_has_feature(e->vdev,
+						   VIRTIO_F_RING_RESET));
+	e->f.r[VIRTIO_MMIO_QUEUE_NUM_MAX / 4] = FR_RR_NUM;
+	*vq = va_mmio_fake_setup_vq(e->vdev, FR_RR_QUEUE, dma_dev);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(*vq), "setup: %ld", PTR_ERR(*vq));
+	KUNIT_ASSERT_EQ(test, e->f.r[VIRTIO_MMIO_QUEUE_READY / 4], 1);
+	e->f.n = 0;
+	return e;
+}
+
+static u64 fr_reg64(const struct fake_regs *f, unsigned int lo)
+{
+	return f->r[lo / 4] | (u64)f->r[lo / 4 + 1] << 32;
+}
+
+/*
+ * Post one device-writable buffer of @len bytes with @token; the device
+ * must see the kick on QueueNotify.
+ */
+static void fr_post(struct kunit *test, struct fr_env *e, struct virtqueue *vq,
+		    void *buf, unsigned int len, void *token)
+{
+	struct scatterlist sg;
+	unsigned int n = e->f.n;
+
+	sg_init_one(&sg, buf, len);
+	KUNIT_ASSERT_EQ(test, vra_add_inbuf(vq, &sg, 1, token, GFP_KERNEL), 0);
+	KUNIT_EXPECT_TRUE(test, vra_kick(vq));
+	KUNIT_ASSERT_EQ(test, e->f.n, n + 1);
+	KUNIT_EXPECT_TRUE(test, e->f.op[n].write);
+	KUNIT_EXPECT_EQ(test, e->f.op[n].off, VIRTIO_MMIO_QUEUE_NOTIFY);
+	KUNIT_EXPECT_EQ(test, e->f.op[n].val, vq->index);
+}
+
+/*
+ * The device's side, through the addresses in its registers only (2.7):
+ * take the first available buffer of a fresh ring, check it is @len bytes
+ * device-writable, and use it with @written bytes.
+ */
+static void fr_device_use(struct kunit *test, struct fr_env *e,
+			  unsigned int len, u32 written)
+{
+	struct virtio_device *vdev = e->vdev;
+	struct vring_desc *desc = phys_to_virt(fr_reg64(&e->f,
+					VIRTIO_MMIO_QUEUE_DESC_LOW));
+	struct vring_avail *avail = phys_to_virt(fr_reg64(&e->f,
+					VIRTIO_MMIO_QUEUE_AVAIL_LOW));
+	struct vring_used *used = phys_to_virt(fr_reg64(&e->f,
+					VIRTIO_MMIO_QUEUE_USED_LOW));
+	u16 head;
+
+	KUNIT_ASSERT_EQ(test, virtio16_to_cpu(vdev, avail->idx), 1);
+	head = virtio16_to_cpu(vdev, avail->ring[0]);
+	KUNIT_ASSERT_LT(test, head, FR_RR_NUM);
+	KUNIT_EXPECT_EQ(test, virtio32_to_cpu(vdev, desc[head].len), len);
+	KUNIT_EXPECT_EQ(test, virtio16_to_cpu(vdev, desc[head].flags),
+			VRING_DESC_F_WRITE);
+	KUNIT_ASSERT_EQ(test, virtio16_to_cpu(vdev, used->idx), 0);
+	used->ring[0].id = cpu_to_virtio32(vdev, head);
+	used->ring[0].len = cpu_to_virtio32(vdev, written);
+	/* The used element before the index that publishes it (2.7.8.2). */
+	virt_wmb();
+	used->idx = cpu_to_virtio16(vdev, 1);
+}
+
+/*
+ * 2.6.1, 4.2.2: QueueSel, QueueReset 1, QueueReset read until 0 (twice 1
+ * here), QueueReady must read 0; the buffer in flight goes back to the
+ * driver; then QueueSel, QueueReset and QueueReady read 0, QueueNum, the
+ * three areas (Low, High) at the ring's addresses, and last QueueReady 1.
+ * The queue then carries a buffer to the device and back.
+ */
+static void regs_queue_reset(struct kunit *test)
+{
+	unsigned int *recycled, len = 0;
+	struct virtqueue *vq;
+	struct fr_env *e = fr_create_rr(test, &vq);
+	const u64 d = vra_get_desc_addr(vq), a = vra_get_avail_addr(vq);
+	const u64 u = vra_get_used_addr(vq);
+	const struct fr_op want[] = {
+		W(QUEUE_SEL, FR_RR_QUEUE), W(QUEUE_RESET, 1),
+		R(QUEUE_RESET, 1), R(QUEUE_RESET, 1), R(QUEUE_RESET, 0),
+		R(QUEUE_READY, 0),
+		W(QUEUE_SEL, FR_RR_QUEUE), R(QUEUE_RESET, 0), R(QUEUE_READY, 0),
+		W(QUEUE_NUM, FR_RR_NUM),
+		W(QUEUE_DESC_LOW, lower_32_bits(d)),
+		W(QUEUE_DESC_HIGH, upper_32_bits(d)),
+		W(QUEUE_AVAIL_LOW, lower_32_bits(a)),
+		W(QUEUE_AVAIL_HIGH, upper_32_bits(a)),
+		W(QUEUE_USED_LOW, lower_32_bits(u)),
+		W(QUEUE_USED_HIGH, upper_32_bits(u)),
+		W(QUEUE_READY, 1),
+	};
+	u8 *buf = kunit_kzalloc(test, 2 * 64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	recycled = test->priv;
+	fr_post(test, e, vq, buf, 64, buf);
+	e->f.n = 0;
+	e->f.qreset_reads = 2;
+	KUNIT_ASSERT_EQ(test, vtr_reset_vq(vq, 0, fr_recycle), 0);
+	fr_expect(test, &e->f, want, ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, *recycled, 1);
+	KUNIT_EXPECT_FALSE(test, vq->reset);
+	KUNIT_EXPECT_FALSE(test, vra_is_broken(vq));
+	KUNIT_EXPECT_EQ(test, to_vtr_vq(vq)->resets, 1);
+
+	/* Working: a buffer to the device and back, on the fresh ring. */
+	e->f.n = 0;
+	fr_post(test, e, vq, buf + 64, 64, buf + 64);
+	fr_device_use(test, e, 64, 40);
+	KUNIT_EXPECT_PTR_EQ(test, vra_get_buf(vq, &len), (void *)(buf + 64));
+	KUNIT_EXPECT_EQ(test, len, 40);
+	KUNIT_EXPECT_NULL(test, vra_get_buf(vq, &len));
+	KUNIT_EXPECT_FALSE(test, vra_is_broken(vq));
+}
+
+/*
+ * QueueReset never reads 0 again: -ETIMEDOUT after the bound (FR_RR_MS
+ * here, VM_RESET_TIMEOUT_MS on a real device), with only QueueReset reads
+ * after the write; the queue is broken and stays stopped: re-enabling it
+ * is refused without a register written, and no buffer can be added.
+ */
+static void regs_queue_reset_timeout(struct kunit *test)
+{
+	struct virtqueue *vq;
+	struct fr_env *e = fr_create_rr(test, &vq);
+	const struct fr_op enable[] = {
+		W(QUEUE_SEL, FR_RR_QUEUE), R(QUEUE_RESET, 1), R(QUEUE_READY, 1),
+	};
+	struct scatterlist sg;
+	unsigned int i;
+	ktime_t t0;
+	s64 ms;
+	u8 *buf = kunit_kzalloc(test, 64, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	va_mmio_fake_set_queue_reset_ms(e->vdev, FR_RR_MS);
+	e->f.qreset_reads = UINT_MAX;
+	t0 = ktime_get();
+	KUNIT_EXPECT_EQ(test, vtr_reset_vq(vq, 0, fr_recycle), -ETIMEDOUT);
+	ms = ktime_ms_delta(ktime_get(), t0);
+	/* The transport counts jiffies: allow two ticks of rounding. */
+	KUNIT_EXPECT_GE(test, ms, FR_RR_MS - 2 * (s64)jiffies_to_msecs(1));
+	KUNIT_EXPECT_LT(test, ms, 1000);
+	KUNIT_ASSERT_GT(test, e->f.n, 3);
+	KUNIT_ASSERT_LE(test, e->f.n, FR_TRACE);
+	KUNIT_EXPECT_TRUE(test, e->f.op[0].write);
+	KUNIT_EXPECT_EQ(test, e->f.op[0].off, VIRTIO_MMIO_QUEUE_SEL);
+	KUNIT_EXPECT_EQ(test, e->f.op[0].val, FR_RR_QUEUE);
+	KUNIT_EXPECT_TRUE(test, e->f.op[1].write);
+	KUNIT_EXPECT_EQ(test, e->f.op[1].off, VIRTIO_MMIO_QUEUE_RESET);
+	KUNIT_EXPECT_EQ(test, e->f.op[1].val, 1);
+	for (i = 2; i < e->f.n; i++) {
+		KUNIT_EXPECT_FALSE_MSG(test, e->f.op[i].write, "access %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, e->f.op[i].off,
+				    VIRTIO_MMIO_QUEUE_RESET, "access %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, e->f.op[i].val, 1, "access %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, *(unsigned int *)test->priv, 0);
+	KUNIT_EXPECT_TRUE(test, vq->reset);
+	KUNIT_EXPECT_TRUE(test, vra_is_broken(vq));
+	KUNIT_EXPECT_EQ(test, to_vtr_vq(vq)->resets, 0);
+
+	e->f.n = 0;
+	KUNIT_EXPECT_EQ(test, e->vdev->config->enable_vq_after_reset(vq),
+			-EBUSY);
+	fr_expect(test, &e->f, enable, ARRAY_SIZE(enable));
+	sg_init_one(&sg, buf, 64);
+	KUNIT_EXPECT_EQ(test, vra_add_inbuf(vq, &sg, 1, buf, GFP_KERNEL),
+			-EIO);
+}
+
+/*
+ * QEMU 7.2: the write to QueueReset is dropped and it reads 0, but the
+ * queue was never reset: QueueReady still reads 1, so the reset fails with
+ * -EIO at once, the queue broken and stopped.
+ */
+static void regs_queue_reset_no_register(struct kunit *test)
+{
+	static const struct fr_op want[] = {
+		W(QUEUE_SEL, FR_RR_QUEUE), W(QUEUE_RESET, 1),
+		R(QUEUE_RESET, 0), R(QUEUE_READY, 1),
+	};
+	struct virtqueue *vq;
+	struct fr_env *e = fr_create_rr(test, &vq);
+
+	e->f.qreset_absent = true;
+	KUNIT_EXPECT_EQ(test, vtr_reset_vq(vq, 0, fr_recycle), -EIO);
+	fr_expect(test, &e->f, want, ARRAY_SIZE(want));
+	KUNIT_EXPECT_TRUE(test, vq->reset);
+	KUNIT_EXPECT_TRUE(test, vra_is_broken(vq));
+}
+
 static struct kunit_case va_mmio_regs_cases[] = {
 	KUNIT_CASE(regs_reset_waits),
 	KUNIT_CASE_SLOW(regs_reset_bounded),
@@ -778,6 +1100,10 @@ static struct kunit_case va_mmio_regs_cases[] = {
 	KUNIT_CASE(regs_queue_v2_refused),
 	KUNIT_CASE(regs_queue_v1),
 	KUNIT_CASE(regs_queue_v1_refused),
+	KUNIT_CASE_PARAM(regs_ring_reset_accepted, fr_rr_gen_params),
+	KUNIT_CASE(regs_queue_reset),
+	KUNIT_CASE(regs_queue_reset_timeout),
+	KUNIT_CASE(regs_queue_reset_no_register),
 	{}
 };
 

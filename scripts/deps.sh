@@ -10,11 +10,14 @@ pkgs=(
 	linux-source-6.12 linux-headers-amd64 linux-headers-6.12-amd64 sparse
 	# VM runner (scripts/vm-run.sh, tests/lib/host.py)
 	qemu-system-x86 busybox-static python3 coreutils rsync perl
+	# packaging check (dkms.conf): dkms alone, no recommends, no prompts
+	dkms
 )
 
 # One dpkg-query for all; a package it does not know is simply not listed.
-installed=" $(dpkg-query -W -f='${db:Status-Status}:${Package} ' "${pkgs[@]}" \
-	2>/dev/null | tr ' ' '\n' | sed -n 's/^installed://p' | tr '\n' ' ')"
+# (dpkg-query exits 1 for a package never seen: not an error here.)
+installed=" $({ dpkg-query -W -f='${db:Status-Status}:${Package} ' "${pkgs[@]}" \
+	2>/dev/null || true; } | tr ' ' '\n' | sed -n 's/^installed://p' | tr '\n' ' ')"
 missing=()
 for p in "${pkgs[@]}"; do
 	[[ $installed == *" $p "* ]] || missing+=("$p")

@@ -46,6 +46,21 @@ if sh /lib/va/va-bind LNRO0005:99 alt 2>/tmp/err; then
 else
 	va_result "${S}_rejects_missing_device" PASS "$(cat /tmp/err)"
 fi
+# A platform device that is not virtio-mmio is refused, left untouched.
+other=
+for p in /sys/bus/platform/devices/*; do
+	case $(basename "$p") in LNRO0005:*|virtio*) ;; *) other=$(basename "$p"); break ;; esac
+done
+if [ -z "$other" ]; then
+	va_result "${S}_refuses_non_virtio" FAIL "no other platform device to try"
+elif sh /lib/va/va-bind "$other" alt 2>/tmp/err; then
+	va_result "${S}_refuses_non_virtio" FAIL "accepted $other"
+elif grep -q 'is not a virtio-mmio device' /tmp/err &&
+     [ "$(cat "/sys/bus/platform/devices/$other/driver_override")" = "(null)" ]; then
+	va_result "${S}_refuses_non_virtio" PASS "$(cat /tmp/err)"
+else
+	va_result "${S}_refuses_non_virtio" FAIL "$(cat /tmp/err)"
+fi
 va_check "${S}_rmmod" rmmod virtio_alt
 if [ "$(drv_of "$P")" = virtio-mmio ]; then
 	va_result "${S}_intree_kept" PASS "$dev still on virtio-mmio after rmmod virtio_alt"

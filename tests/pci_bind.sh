@@ -35,5 +35,15 @@ if sh /lib/va/va-bind "$bdf" sideways 2>/tmp/err; then
 else
 	va_result bind_rejects_bad_target PASS "$(cat /tmp/err)"
 fi
+# A PCI function that is not virtio (the q35 host bridge) is refused, untouched.
+hb=/sys/bus/pci/devices/0000:00:00.0
+if sh /lib/va/va-bind 0000:00:00.0 alt 2>/tmp/err; then
+	va_result bind_rejects_non_virtio FAIL "accepted 0000:00:00.0"
+elif grep -q 'is not a virtio PCI device' /tmp/err &&
+     [ "$(cat "$hb/driver_override")" = "(null)" ]; then
+	va_result bind_rejects_non_virtio PASS "$(cat /tmp/err)"
+else
+	va_result bind_rejects_non_virtio FAIL "$(cat /tmp/err)"
+fi
 va_check bind_rmmod rmmod virtio_alt
 va_kmemleak_scan bind_kmemleak

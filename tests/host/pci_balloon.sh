@@ -8,4 +8,4 @@ host.py wait-mark reinflate 300
 host.py qmp balloon "{\"value\": $((1792 * MiB))}" >/dev/null
 host.py wait-mark removed 300
 # The driver reported actual = 0 pages on its way out.
-host.py expect-balloon "${VA_SCENARIO}_qmp_after_remove" $((2048 * MiB))
+expect_actual "${VA_SCENARIO}_qmp_after_remove" $((2048 * MiB))

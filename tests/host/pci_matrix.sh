@@ -10,10 +10,10 @@
 # QEMU's view, deflate, check again. The guest has 2048 MiB.
 set -euo pipefail
 
-MiB=$((1024 * 1024))
+. "$(dirname "$0")/../lib/host_balloon.sh"
+S=$VA_SCENARIO
 NET_MIB=16
 NET_PORT=5555
-S=$VA_SCENARIO
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pci_matrix.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -43,11 +43,4 @@ for mode in msix-per-vq msix-shared intx; do
 	net_traffic "$mode"
 done
 T=${S}_intx
-host.py wait-mark inflate-intx 120
-host.py qmp balloon "{\"value\": $((1984 * MiB))}" >/dev/null
-host.py wait-mark inflated-intx 180
-host.py expect-balloon "${T}_balloon_qmp_inflated" $((1984 * MiB))
-host.py qmp balloon "{\"value\": $((2048 * MiB))}" >/dev/null
-host.py send deflate-intx
-host.py wait-mark deflated-intx 180
-host.py expect-balloon "${T}_balloon_qmp_deflated" $((2048 * MiB))
+balloon_cycle "${T}_balloon" 1984 -intx

@@ -127,3 +127,26 @@ va_vdev_of() {
 # va_meminfo KEY: a /proc/meminfo value in kB; va_mem_is KB: MemTotal is KB.
 va_meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 va_mem_is() { [ "$(va_meminfo MemTotal)" -eq "$1" ]; }
+
+# va_balloon_cycle NAME KB [TAG]: the host (balloon_cycle in
+# tests/lib/host_balloon.sh) takes KB at our mark inflate<TAG>: MemTotal must
+# drop by exactly KB (NAME_inflate); after its deflate<TAG> it must come back
+# (NAME_deflate). Marks inflated<TAG> and deflated<TAG> tell the host.
+va_balloon_cycle() {
+	_bn=$1 _bk=$2 _bt=${3:-}
+	_b0=$(va_meminfo MemTotal)
+	va_marker "inflate$_bt"
+	if va_wait_for 180 va_mem_is $((_b0 - _bk)); then
+		va_result "${_bn}_inflate" PASS "MemTotal $_b0 -> $(va_meminfo MemTotal) kB"
+	else
+		va_result "${_bn}_inflate" FAIL "MemTotal $_b0 -> $(va_meminfo MemTotal) kB, wanted $((_b0 - _bk))"
+	fi
+	va_marker "inflated$_bt"
+	va_wait_host "deflate$_bt" 120
+	if va_wait_for 180 va_mem_is "$_b0"; then
+		va_result "${_bn}_deflate" PASS "MemTotal back to $_b0 kB"
+	else
+		va_result "${_bn}_deflate" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $_b0"
+	fi
+	va_marker "deflated$_bt"
+}

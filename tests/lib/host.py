@@ -10,9 +10,6 @@ VA_RESULTS (results file), VA_CTL (control-port FIFO prefix).
   host.py send TEXT                send a line to the guest (`va_wait_host`,
                                    `va_host_value`)
   host.py result NAME PASS|FAIL [DETAIL...]   record a result
-  host.py expect-balloon NAME BYTES
-                                   record NAME PASS once QMP query-balloon
-                                   reports `actual` BYTES (60 s), else FAIL
   host.py hostfwd GUESTPORT        the host port of the user network's TCP
                                    hostfwd to GUESTPORT (`info usernet`)
   host.py tcp-send PORT FILE       connect to 127.0.0.1:PORT, send FILE, close
@@ -108,28 +105,6 @@ def qmp(cmd, args=None):
     return ret
 
 
-def result(name, status, detail=''):
-    with open(env('VA_RESULTS'), 'a') as f:
-        f.write(f'VA-RESULT {name} {status} {detail}'.rstrip() + '\n')
-
-
-def expect_balloon(name, want, timeout=60):
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            actual = qmp('query-balloon')['actual']
-            if actual == want or time.monotonic() > deadline:
-                break
-            time.sleep(1)
-    except SystemExit as e:
-        result(name, 'FAIL', f'query-balloon: {e}')
-        return
-    if actual == want:
-        result(name, 'PASS', f'query-balloon actual {actual >> 20} MiB')
-    else:
-        result(name, 'FAIL', f'query-balloon actual {actual}, wanted {want}')
-
-
 def hostfwd(guest_port):
     # "  TCP[HOST_FORWARD]  8  127.0.0.1 46027  10.0.2.15  5555  0  0"
     usernet = qmp('human-monitor-command', {'command-line': 'info usernet'})
@@ -204,9 +179,9 @@ def main(argv):
     elif sub == 'send' and len(args) == 1:
         send(args[0])
     elif sub == 'result' and len(args) >= 2 and args[1] in ('PASS', 'FAIL'):
-        result(args[0], args[1], ' '.join(args[2:]).replace('\n', ' '))
-    elif sub == 'expect-balloon' and len(args) == 2:
-        expect_balloon(args[0], int(args[1]))
+        detail = ' '.join(args[2:]).replace('\n', ' ')
+        with open(env('VA_RESULTS'), 'a') as f:
+            f.write(f'VA-RESULT {args[0]} {args[1]} {detail}'.rstrip() + '\n')
     elif sub == 'hostfwd' and len(args) == 1:
         print(hostfwd(args[0]))
     elif sub == 'tcp-send' and len(args) == 2:

@@ -185,21 +185,7 @@ for mode in msix-per-vq msix-shared intx; do
 		else
 			va_result "${T}_balloon_mode" FAIL "balloon '$bal' driver '$(drv_of "$bal")': $(tr '\n' ' ' < "$D/$bal/transport" 2>&1)"
 		fi
-		total0=$(va_meminfo MemTotal)
-		va_marker "inflate-$mode"
-		if va_wait_for 120 va_mem_is $((total0 - INFLATE_KB)); then
-			va_result "${T}_balloon_inflate" PASS "MemTotal $total0 -> $(va_meminfo MemTotal) kB"
-		else
-			va_result "${T}_balloon_inflate" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $((total0 - INFLATE_KB))"
-		fi
-		va_marker "inflated-$mode"
-		va_wait_host "deflate-$mode" 120
-		if va_wait_for 120 va_mem_is "$total0"; then
-			va_result "${T}_balloon_deflate" PASS "MemTotal back to $total0 kB"
-		else
-			va_result "${T}_balloon_deflate" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $total0"
-		fi
-		va_marker "deflated-$mode" ;;
+		va_balloon_cycle "${T}_balloon" "$INFLATE_KB" "-$mode" ;;
 	esac
 
 	for d in "$net" "$blk" "$rng"; do echo "== $d"; cat "$D/$d/transport"; done

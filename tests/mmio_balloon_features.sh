@@ -1,0 +1,1 @@
+balloon_features.sh
