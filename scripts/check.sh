@@ -280,13 +280,15 @@ vm pci_legacy --timeout 600 --host tests/host/pci_legacy.sh \
 # virtio_blk, virtio_net}; one guest per interface, one cell per mode.
 # virtio_net is on QEMU's user network: 16 MiB each way in every cell, in
 # through a hostfwd from a free loopback port (host.py hostfwd finds it)
-# to guest port 5555, out to a listener the guest reaches at 10.0.2.2.
+# to guest port 5555, out to a listener the guest reaches at 10.0.2.2
+# (va_net_traffic, net_traffic). About 150 s a guest on an idle machine;
+# each transfer may take 900 s, so the bound is for a loaded one.
 for i in modern legacy; do
 	p=disable-legacy=on
 	[ $i = legacy ] && p=disable-modern=on
 	rm -f "$out/pci-matrix-$i.img"
 	truncate -s 8M "$out/pci-matrix-$i.img"
-	vm "pci_matrix_$i" --timeout 900 --host tests/host/pci_matrix.sh \
+	vm "pci_matrix_$i" --timeout 3000 --host tests/host/pci_matrix.sh \
 		--guest-lib tests/lib/pci_matrix.sh \
 		--qemu-arg "-netdev user,id=u0,ipv6=off,hostfwd=tcp:127.0.0.1:0-:5555" \
 		--qemu-arg "-device virtio-net-pci,netdev=u0,id=net0,$p" \

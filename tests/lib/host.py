@@ -12,7 +12,9 @@ VA_RESULTS (results file), VA_CTL (control-port FIFO prefix).
   host.py result NAME PASS|FAIL [DETAIL...]   record a result
   host.py hostfwd GUESTPORT        the host port of the user network's TCP
                                    hostfwd to GUESTPORT (`info usernet`)
-  host.py tcp-send PORT FILE       connect to 127.0.0.1:PORT, send FILE, close
+  host.py tcp-send PORT FILE TIMEOUT
+                                   connect to 127.0.0.1:PORT, send FILE, close;
+                                   fail if it stalls for TIMEOUT seconds
   host.py tcp-recv PORTFILE TIMEOUT
                                    listen on a free 127.0.0.1 port, write it to
                                    PORTFILE, take one connection and read it to
@@ -115,9 +117,10 @@ def hostfwd(guest_port):
     sys.exit(f'host.py: no TCP hostfwd to guest port {guest_port}: {usernet!r}')
 
 
-def tcp_send(port, path):
+def tcp_send(port, path, timeout):
     with open(path, 'rb') as f, \
-         socket.create_connection(('127.0.0.1', int(port)), timeout=60) as s:
+         socket.create_connection(('127.0.0.1', int(port)),
+                                  timeout=float(timeout)) as s:
         s.sendfile(f)
 
 
@@ -184,8 +187,8 @@ def main(argv):
             f.write(f'VA-RESULT {args[0]} {args[1]} {detail}'.rstrip() + '\n')
     elif sub == 'hostfwd' and len(args) == 1:
         print(hostfwd(args[0]))
-    elif sub == 'tcp-send' and len(args) == 2:
-        tcp_send(args[0], args[1])
+    elif sub == 'tcp-send' and len(args) == 3:
+        tcp_send(args[0], args[1], args[2])
     elif sub == 'tcp-recv' and len(args) == 2:
         tcp_recv(args[0], args[1])
     else:

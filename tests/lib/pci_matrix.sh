@@ -8,13 +8,11 @@
 #   - blk: 4 MiB of random data written (O_DIRECT, fsync), caches dropped,
 #     read back with O_DIRECT: checksums match, queue interrupts arrive;
 #   - net: the netdev exists; a QMP set_link off and on each arrive as a
-#     configuration change interrupt; then, over QEMU's user network
-#     (10.0.2.15/24, the host at 10.0.2.2), 16 MiB from the host (a TCP
-#     hostfwd to guest port $NET_PORT) and 16 MiB to the host (a listener
-#     on a free loopback port, reached at 10.0.2.2): each within
-#     $NET_TIMEOUT s, byte count and sha256 equal on both ends (host to
-#     guest compared here, guest to host by the host script), queue
-#     interrupts arrive;
+#     configuration change interrupt; then, over QEMU's user network,
+#     16 MiB from the host (a TCP hostfwd to guest port 5555) and 16 MiB
+#     to the host (a loopback listener reached at 10.0.2.2): byte count
+#     and sha256 equal on both ends, rx interrupts and kicks and tx kicks
+#     counted on the queues (va_net_traffic in tests/lib/guest.sh);
 #   - balloon: QEMU 7.2's virtio-balloon-pci has no MSI-X, so with MSI-X
 #     forced its probe is refused with a message; with INTx it inflates by
 #     64 MiB and deflates, MemTotal exact (QMP side: tests/host/pci_matrix.sh).
@@ -27,8 +25,6 @@ S=$VA_SCENARIO
 INFLATE_KB=65536	# 64 MiB, what the host takes
 BLK_MIB=4
 NET_MIB=16	# each way
-NET_PORT=5555	# the hostfwd of tests/host/pci_matrix.sh and scripts/check.sh
-NET_TIMEOUT=120
 case $MATRIX_IFACE in
 modern) id_net=0x1041 id_blk=0x1042 id_rng=0x1044 id_bal=0x1045 ;;
 legacy) id_net=0x1000 id_blk=0x1001 id_rng=0x1005 id_bal=0x1002 ;;
@@ -45,10 +41,6 @@ q_irqs() {
 	*) awk '$1 ~ /^vector[1-9]/ { n += $3 } END { print n + 0 }' "$D/$1/transport" ;;
 	esac
 }
-# Centiseconds since boot, and centiseconds as seconds.
-now_cs() { awk '{ printf "%d", $1 * 100 }' /proc/uptime; }
-secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
-listening() { netstat -ltn | grep -q ":$1 "; }
 config_irqs() { field "$D/$net/transport" irqs_config; }
 config_irqs_above() { [ "$(config_irqs)" -gt "$1" ]; }
 # The vector layout of mode $2 on device $1.
@@ -71,10 +63,6 @@ cell_mode() {	# NAME VDEV DRIVER MODE
 		va_result "$1" FAIL "'$2' driver '$(drv_of "$2")': $(tr '\n' ' ' < "$D/$2/transport" 2>&1)"
 	fi
 }
-
-# What the guest sends in each cell, and its "BYTES SHA256".
-dd if=/dev/urandom of=/tmp/g2h bs=1M count=$NET_MIB 2>/dev/null
-g2h="$(wc -c < /tmp/g2h) $(sha256sum < /tmp/g2h | cut -d ' ' -f 1)"
 
 for mode in msix-per-vq msix-shared intx; do
 	T=${S}_$(echo "$mode" | tr - _)
@@ -133,39 +121,8 @@ for mode in msix-per-vq msix-shared intx; do
 		fi
 	done
 
-	# net traffic: host to guest, then guest to host. nc -e hands the
-	# socket to cat: 64 KiB reads in, sendfile out (nc itself moves 1 KiB
-	# a system call).
-	ip addr add 10.0.2.15/24 dev "$ifc" && ip link set "$ifc" up
-	i0=$(q_irqs "$net" $mode)
-	rm -f /tmp/h2g
-	timeout $NET_TIMEOUT nc -l -p $NET_PORT -e sh -c 'exec cat > /tmp/h2g' &
-	rx=$!
-	va_wait_for 10 listening $NET_PORT
-	t0=$(now_cs)
-	va_marker "net-listen-$mode"
-	sent=$(va_host_value "net-h2g-$mode" $NET_TIMEOUT)	# BYTES SHA256
-	wait $rx
-	rc=$?
-	t1=$(now_cs)
-	got="$(wc -c < /tmp/h2g) $(sha256sum < /tmp/h2g | cut -d ' ' -f 1)"
-	rm -f /tmp/h2g
-	if [ $rc = 0 ] && [ "$got" = "$sent" ] && [ "${got%% *}" = $((NET_MIB << 20)) ]; then
-		va_result "${T}_net_host_to_guest" PASS "$ifc: $NET_MIB MiB in $(secs $((t1 - t0))) s, sha256 ${got#* }"
-	else
-		va_result "${T}_net_host_to_guest" FAIL "$ifc: rc=$rc after $(secs $((t1 - t0))) s; host sent '$sent', guest got '$got'"
-	fi
-	port=$(va_host_value "net-g2h-port-$mode" 60)
-	timeout $NET_TIMEOUT nc 10.0.2.2 "${port:-0}" -e cat /tmp/g2h
-	rc=$?
-	# what the host got: BYTES SHA256 SECONDS (after the last byte)
-	got=$(va_host_value "net-g2h-got-$mode" $NET_TIMEOUT)
-	i1=$(q_irqs "$net" $mode)
-	if [ $rc = 0 ] && [ "${got% *}" = "$g2h" ] && [ "${i1:-0}" -gt "${i0:-0}" ]; then
-		va_result "${T}_net_guest_to_host" PASS "$ifc: $NET_MIB MiB in ${got##* } s, sha256 ${g2h#* }; queue interrupts $i0 -> $i1"
-	else
-		va_result "${T}_net_guest_to_host" FAIL "$ifc: rc=$rc; guest sent '$g2h', host got '$got'; queue interrupts $i0 -> $i1"
-	fi
+	# net traffic: 16 MiB each way (tests/lib/guest.sh)
+	va_net_traffic "${T}_net" "$net" $NET_MIB "-$mode"
 
 	# balloon on the alt ring
 	case $mode in
