@@ -40,6 +40,8 @@ static int transport_show(struct seq_file *s, void *unused)
 	seq_printf(s, "transport %s\n", vd->transport);
 	seq_printf(s, "ring %s\n", vd->alt ? "alt" : "in-tree");
 	seq_printf(s, "device_id %u\n", vd->vdev.id.device);
+	seq_printf(s, "features_refused %llu\n",
+		   READ_ONCE(vd->features_refused));
 	if (vd->show)
 		vd->show(vd, s);
 	return 0;

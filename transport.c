@@ -132,6 +132,53 @@ void vtr_finalize_ring(struct vtr_device *vd)
 }
 
 /**
+ * vtr_status_written() - note the device status the driver wrote
+ * @vd: the device
+ * @status: the value written to device_status (Status on MMIO); 0 for a
+ *	reset
+ *
+ * Each transport calls it from set_status and reset, for
+ * vtr_status_read().
+ *
+ * Context: any; the virtio core serializes status changes of a device.
+ */
+void vtr_status_written(struct vtr_device *vd, u8 status)
+{
+	vd->status = status;
+}
+
+/**
+ * vtr_status_read() - check the device status the device shows
+ * @vd: the device
+ * @status: the value just read from device_status (Status on MMIO)
+ *
+ * 3.1.1 steps 5 and 6: the driver sets FEATURES_OK and re-reads the
+ * status; a device that does not support the features the driver accepted
+ * leaves FEATURES_OK clear. The virtio core then fails the probe with
+ * -ENODEV and sets FAILED; this says which features and which driver, once
+ * per refusal, and counts it in @vd->features_refused (debugfs
+ * "transport"). Each transport calls it from get_status.
+ *
+ * Context: any; the virtio core serializes status changes of a device.
+ * Return: @status, unchanged.
+ */
+u8 vtr_status_read(struct vtr_device *vd, u8 status)
+{
+	const struct device_driver *drv = vd->vdev.dev.driver;
+
+	if (!(vd->status & VIRTIO_CONFIG_S_FEATURES_OK) ||
+	    (status & VIRTIO_CONFIG_S_FEATURES_OK))
+		return status;
+	/* Once: the driver now knows the device's answer. */
+	vd->status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	vd->features_refused++;
+	dev_err(&vd->vdev.dev,
+		"device cleared FEATURES_OK (status 0x%02x): it does not accept features 0x%016llx of driver %s; probe fails\n",
+		status, vd->vdev.features, drv ? drv->name : "(none)");
+	return status;
+}
+
+/**
  * vtr_create_vq_ring() - create a queue on a given ring
  * @vd: the device
  * @alt: true: the alt ring; false: the in-tree ring

@@ -55,6 +55,10 @@ struct vtr_vq {
  * @vq_index: during vtr_find_vqs_at() only, the queue index of each entry
  *	of the queue list; NULL otherwise: named entries take consecutive
  *	indexes from 0, as in the in-tree transports
+ * @status: the device status the driver last wrote, 0 after a reset
+ *	(vtr_status_written())
+ * @features_refused: times the device cleared FEATURES_OK after the driver
+ *	set it (vtr_status_read())
  */
 struct vtr_device {
 	struct virtio_device vdev;
@@ -65,6 +69,8 @@ struct vtr_device {
 	struct dentry *debugfs;
 	void (*show)(struct vtr_device *vd, struct seq_file *s);
 	const u16 *vq_index;
+	u8 status;
+	u64 features_refused;
 };
 
 #define to_vtr(_vdev) container_of(_vdev, struct vtr_device, vdev)
@@ -101,6 +107,8 @@ extern struct dentry *va_debugfs_root;
 bool vtr_is_ours(const struct virtio_device *vdev);
 void vtr_init(struct vtr_device *vd, const char *transport);
 void vtr_finalize_ring(struct vtr_device *vd);
+void vtr_status_written(struct vtr_device *vd, u8 status);
+u8 vtr_status_read(struct vtr_device *vd, u8 status);
 struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
 				unsigned int num, unsigned int align,
 				bool weak_barriers, bool ctx,

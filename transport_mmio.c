@@ -262,13 +262,18 @@ static u32 vm_generation(struct virtio_device *vdev)
 
 static u8 vm_get_status(struct virtio_device *vdev)
 {
-	return vm_rd(to_vm(vdev), VIRTIO_MMIO_STATUS) & 0xff;
+	struct vm_alt_device *vm = to_vm(vdev);
+
+	return vtr_status_read(&vm->vtr, vm_rd(vm, VIRTIO_MMIO_STATUS) & 0xff);
 }
 
 static void vm_set_status(struct virtio_device *vdev, u8 status)
 {
+	struct vm_alt_device *vm = to_vm(vdev);
+
+	vtr_status_written(&vm->vtr, status);
 	/* Ring memory is coherent; writel() orders it before this write. */
-	vm_wr(to_vm(vdev), status, VIRTIO_MMIO_STATUS);
+	vm_wr(vm, status, VIRTIO_MMIO_STATUS);
 }
 
 static const char vm_gone[] =
@@ -282,6 +287,7 @@ static void vm_reset(struct virtio_device *vdev)
 	u32 status;
 
 	/* 4.2.2 Status: writing 0 resets; 2.4.2: done when it reads 0. */
+	vtr_status_written(&vm->vtr, 0);
 	vm_wr(vm, 0, VIRTIO_MMIO_STATUS);
 	while ((status = vm_rd(vm, VIRTIO_MMIO_STATUS))) {
 		if (time_after(jiffies, deadline)) {

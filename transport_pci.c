@@ -29,6 +29,7 @@
 #include "compat.h"
 #include "pci_caps.h"
 #include "transport.h"
+#include "transport_pci.h"
 #include "vq.h"
 
 #define VP_RESET_TIMEOUT_MS	5000
@@ -139,6 +140,11 @@ struct vp_alt_device {
 	struct va_admin admin;
 	u16 admin_index;
 	u16 admin_num;			/* 0: no admin queue to make */
+#if IS_ENABLED(CONFIG_KUNIT)
+	/* KUnit (va_pci_fake_create()): the device's answer to a status write */
+	void (*fake_status)(void *priv, u8 status);
+	void *fake_priv;
+#endif
 };
 
 #define to_vp(_vdev) container_of(to_vtr(_vdev), struct vp_alt_device, vtr)
@@ -390,14 +396,28 @@ static u32 vp_generation(struct virtio_device *vdev)
 
 static u8 vp_get_status(struct virtio_device *vdev)
 {
-	return ioread8(&to_vp(vdev)->common->cfg.device_status);
+	struct vp_alt_device *vp = to_vp(vdev);
+
+	return vtr_status_read(&vp->vtr,
+			       ioread8(&vp->common->cfg.device_status));
+}
+
+/* Write device_status (@status 0: reset); a KUnit device may react. */
+static void vp_write_status(struct vp_alt_device *vp, u8 status)
+{
+	vtr_status_written(&vp->vtr, status);
+	iowrite8(status, &vp->common->cfg.device_status);
+#if IS_ENABLED(CONFIG_KUNIT)
+	if (unlikely(vp->fake_status))
+		vp->fake_status(vp->fake_priv, status);
+#endif
 }
 
 static void vp_set_status(struct virtio_device *vdev, u8 status)
 {
 	struct vp_alt_device *vp = to_vp(vdev);
 
-	iowrite8(status, &vp->common->cfg.device_status);
+	vp_write_status(vp, status);
 	/* 2.12.1: once the device is live, LIST_QUERY then LIST_USE. */
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    vp->admin.state == VA_ADMIN_ATTACHED)
@@ -421,7 +441,7 @@ static void vp_reset(struct virtio_device *vdev)
 	unsigned long deadline = jiffies + msecs_to_jiffies(VP_RESET_TIMEOUT_MS);
 
 	/* 4.1.4.3.2: after writing 0, wait until device_status reads 0. */
-	iowrite8(0, &vp->common->cfg.device_status);
+	vp_write_status(vp, 0);
 	while (ioread8(&vp->common->cfg.device_status)) {
 		if (time_after(jiffies, deadline)) {
 			dev_err(&vdev->dev,
@@ -1213,6 +1233,61 @@ static void vp_release(struct device *dev)
 
 	kfree(to_vp(vdev));
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * va_pci_fake_create() - a modern virtio-pci device whose common
+ *	configuration structure is in memory
+ * @common: the common configuration structure (4.1.4.3) in normal memory,
+ *	@len bytes; it must outlive the device
+ * @len: its length, at least sizeof(struct virtio_pci_common_cfg)
+ * @device_id: the virtio device id (5.)
+ * @status_written: the device's answer to a write of device_status,
+ *	called after each with the value written (0 for a reset); it may
+ *	change @common, e.g. clear FEATURES_OK. NULL: plain memory.
+ * @priv: passed to @status_written
+ *
+ * The KUnit seam of this transport: the device has the modern interface's
+ * virtio_config_ops over @common, but no PCI function, no interrupt, no
+ * notification, ISR or device-specific structure, so it takes no queues.
+ * Memory has no side effects: device_feature reads the same word whatever
+ * device_feature_select says. Register it with register_virtio_device()
+ * (a driver matching @device_id probes it); then drop it with
+ * unregister_virtio_device(), or put_device() if registering failed:
+ * release frees it.
+ *
+ * Context: process context, may sleep.
+ * Return: the device, or NULL if @len is too short or out of memory.
+ */
+struct virtio_device *va_pci_fake_create(void *common, size_t len,
+					 u32 device_id,
+					 void (*status_written)(void *priv,
+								u8 status),
+					 void *priv)
+{
+	struct vp_alt_device *vp;
+
+	if (len < sizeof(struct virtio_pci_common_cfg))
+		return NULL;
+	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
+	if (!vp)
+		return NULL;
+	vp->irq_mode = VP_IRQ_NONE;
+	spin_lock_init(&vp->window_lock);
+	va_admin_init(&vp->admin, &vp->vtr.vdev.dev, VP_ADMIN_TIMEOUT_MS);
+	vtr_init(&vp->vtr, "pci");
+	vp->vtr.vdev.dev.release = vp_release;
+	vp->vtr.vdev.config = &vp_config_ops;
+	vp->vtr.vdev.id.vendor = PCI_VENDOR_ID_REDHAT_QUMRANET;
+	vp->vtr.vdev.id.device = device_id;
+	vp->common = (__force struct vp_common_cfg __iomem *)common;
+	vp->common_len = len;
+	vp->fake_status = status_written;
+	vp->fake_priv = priv;
+	return &vp->vtr.vdev;
+}
+EXPORT_SYMBOL_GPL(va_pci_fake_create);
+#endif /* CONFIG_KUNIT */
 
 static void vp_unmap(struct vp_alt_device *vp)
 {
