@@ -111,3 +111,25 @@ va_vdev_of() {
 # va_meminfo KEY: a /proc/meminfo value in kB; va_mem_is KB: MemTotal is KB.
 va_meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 va_mem_is() { [ "$(va_meminfo MemTotal)" -eq "$1" ]; }
+
+# va_balloon_cycle NAME KB: the host inflates the balloon by KB kB and
+# deflates it again (tests/host/demo.sh: markers inflate, inflated and
+# deflated, `host.py send deflate` between); results NAME_inflate and
+# NAME_deflate check MemTotal exactly. Leaves MemTotal before in va_total0.
+va_balloon_cycle() {
+	va_total0=$(va_meminfo MemTotal)
+	va_marker inflate
+	if va_wait_for 180 va_mem_is $((va_total0 - $2)); then
+		va_result "$1_inflate" PASS "MemTotal $va_total0 -> $(va_meminfo MemTotal) kB"
+	else
+		va_result "$1_inflate" FAIL "MemTotal $va_total0 -> $(va_meminfo MemTotal) kB, wanted $((va_total0 - $2))"
+	fi
+	va_marker inflated
+	va_wait_host deflate 120
+	if va_wait_for 180 va_mem_is "$va_total0"; then
+		va_result "$1_deflate" PASS "MemTotal back to $va_total0 kB"
+	else
+		va_result "$1_deflate" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $va_total0"
+	fi
+	va_marker deflated
+}
