@@ -368,8 +368,10 @@ static void va_balloon_changed(struct virtio_device *vdev)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vb->stop_lock, flags);
-	if (!vb->stop_update)
+	if (!vb->stop_update) {
 		queue_work(system_freezable_wq, &vb->update_work);
+		va_bhint_changed(vb);
+	}
 	spin_unlock_irqrestore(&vb->stop_lock, flags);
 }
 
@@ -486,6 +488,7 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 {
 	struct va_balloon *vb = vdev->priv;
 	bool stats = vq == vb->vqs[VA_BVQ_STATS];
+	bool hint = vq == vb->vqs[VA_BVQ_FREE_PAGE];
 	unsigned int recycled;
 	bool revived = false;
 	int err;
@@ -494,6 +497,8 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 		return va_breport_reset_vq(vb, num);
 	if (stats)
 		va_bstats_stop(vb);
+	if (hint)
+		va_bhint_pause(vb);
 	mutex_lock(&vb->lock);
 	vb->recycled = 0;
 	err = vaq_reset(vq, num, va_balloon_recycle);
@@ -507,6 +512,8 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 	mutex_unlock(&vb->lock);
 	if (stats)
 		va_bstats_start(vb);
+	if (hint)
+		va_bhint_resume(vb);
 	if (err)
 		return err;
 	dev_info(&vdev->dev,
@@ -565,6 +572,7 @@ static int va_balloon_show(struct seq_file *s, void *unused)
 	mutex_unlock(&vb->lock);
 	va_bstats_show(vb, s);
 	va_breport_show(vb, s);
+	va_bhint_show(vb, s);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(va_balloon);
@@ -656,6 +664,7 @@ static int va_balloon_start(struct va_balloon *vb)
 			return err;
 		}
 	}
+	va_bhint_start(vb);
 	return va_breport_start(vb);
 }
 
@@ -693,6 +702,8 @@ static void va_balloon_stop(struct va_balloon *vb)
 		va_update_actual(vb);
 
 	virtio_reset_device(vdev);
+	/* Hinted pages go back once the device no longer looks at them. */
+	va_bhint_stop(vb);
 	vdev->config->del_vqs(vdev);
 	memset(vb->vqs, 0, sizeof(vb->vqs));
 }
@@ -752,6 +763,7 @@ static int va_balloon_probe(struct virtio_device *vdev)
 #endif
 	va_bstats_init(vb);
 	va_breport_init(vb);
+	va_bhint_init(vb);
 
 	err = va_balloon_start(vb);
 	if (err)
@@ -825,6 +837,7 @@ static unsigned int va_balloon_features[] = {
 	VIRTIO_BALLOON_F_MUST_TELL_HOST,
 	VIRTIO_BALLOON_F_STATS_VQ,
 	VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
+	VIRTIO_BALLOON_F_FREE_PAGE_HINT,
 	VIRTIO_BALLOON_F_PAGE_POISON,
 	VIRTIO_BALLOON_F_REPORTING,
 };

@@ -271,6 +271,13 @@ vm pci_irq --timeout 600 --host tests/host/pci_irq.sh \
 vm pci_pm --timeout 600 --host tests/host/pci_pm.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=on,page-per-vq=on"
+# Free page hinting (issue 6): a migration to "exec:cat > /dev/null" makes
+# QEMU ask for hints and say DONE; QEMU 7.2 wants an iothread for
+# free-page-hint. page_poison=1 adds PAGE_POISON with a poison value.
+vm pci_balloon_hint --timeout 1500 --host tests/host/pci_balloon_hint.sh \
+	--append page_poison=1 \
+	--qemu-arg "-object iothread,id=io0" \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-hint=on,iothread=io0"
 # The legacy interface: a legacy-only balloon, a transitional rng.
 vm pci_legacy --timeout 600 --host tests/host/pci_legacy.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-modern=on" \
@@ -313,6 +320,12 @@ vm mmio_balloon --machine microvm --timeout 600 \
 vm mmio_balloon_legacy --machine microvm --timeout 600 \
 	--host tests/host/mmio_balloon_legacy.sh \
 	--qemu-arg "-global virtio-mmio.force-legacy=on" "${mmio_devs[@]}"
+# Free page hinting on MMIO version 2, as pci_balloon_hint without poisoning.
+vm mmio_balloon_hint --machine microvm --timeout 1500 \
+	--host tests/host/mmio_balloon_hint.sh \
+	--qemu-arg "-global virtio-mmio.force-legacy=off" \
+	--qemu-arg "-object iothread,id=io0" \
+	--qemu-arg "-device virtio-balloon-device,free-page-hint=on,iothread=io0"
 # Seed 004: legacy queues with QueueAlign 4, 64, 4096, event_idx on and off.
 vm mmio_seed004 --machine microvm --timeout 600 \
 	--host tests/host/mmio_seed004.sh \

@@ -116,9 +116,11 @@ va_mem_is() { [ "$(va_meminfo MemTotal)" -eq "$1" ]; }
 # tests/lib/host_balloon.sh) takes KB at our mark inflate<TAG>: MemTotal must
 # drop by exactly KB (NAME_inflate); after its deflate<TAG> it must come back
 # (NAME_deflate). Marks inflated<TAG> and deflated<TAG> tell the host.
+# Leaves MemTotal before the inflate in va_total0.
 va_balloon_cycle() {
 	_bn=$1 _bk=$2 _bt=${3:-}
 	_b0=$(va_meminfo MemTotal)
+	va_total0=$_b0
 	va_marker "inflate$_bt"
 	if va_wait_for 180 va_mem_is $((_b0 - _bk)); then
 		va_result "${_bn}_inflate" PASS "MemTotal $_b0 -> $(va_meminfo MemTotal) kB"
