@@ -28,8 +28,8 @@ else
 	va_result pci_pm_suspend_cycle FAIL "echo freeze > /sys/power/state failed"
 fi
 echo none > /sys/power/pm_test
-if dmesg | grep -q "virtio_alt_balloon $bal: queues: inflate 0" &&
-   [ "$(dmesg | grep -c "virtio_alt_balloon $bal: queues:")" = 2 ]; then
+# Probe and restore each log the queue layout once.
+if [ "$(dmesg | grep -c "virtio_alt_balloon $bal: queue numbering .*: inflate 0, deflate 1")" = 2 ]; then
 	va_result pci_pm_balloon_restored PASS "queues set up again on restore"
 else
 	va_result pci_pm_balloon_restored FAIL "$(dmesg | grep "$bal" | tail -n 3)"
