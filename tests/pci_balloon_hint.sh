@@ -6,7 +6,7 @@
 # end, and resumes the guest with QMP cont (tests/host/pci_balloon_hint.sh).
 # Checked here: hints flow during the migration, memory pressure takes
 # hinted pages back (shrinker), every hinted page comes back after DONE
-# (held 0, MemFree recovers), the guest keeps working, and
+# (held 0, returned = hinted), the guest keeps working, and
 # then the main job's inflate, deflate and rmmod with exact accounting.
 # page_poison=1 on the kernel command line (the PCI run) adds PAGE_POISON
 # with a poison_val of 0xaaaaaaaa; freed hinted pages must pass the
