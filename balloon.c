@@ -79,6 +79,37 @@ module_param_cb(balloon_numbering, &va_numbering_ops, NULL, 0644);
 MODULE_PARM_DESC(balloon_numbering,
 		 "how balloon queues are numbered (virtio 1.3, 5.5.2), for devices probed from then on: offered (default; dense over the queue features the device offers, as QEMU does), negotiated (dense over the negotiated ones, the in-tree rule), spec (fixed: stats 2, free page 3, reporting 4)");
 
+/* balloon_conflict=: what to do with a queue the numbering rule misplaces. */
+static const char * const va_conflict_names[] = { "decline", "use" };
+static int va_conflict;	/* index into va_conflict_names */
+
+static int va_conflict_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(va_conflict_names, val);
+
+	if (i < 0) {
+		pr_err("balloon_conflict: '%s' is not one of decline, use\n",
+		       val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(va_conflict, i);
+	return 0;
+}
+
+static int va_conflict_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  va_conflict_names[READ_ONCE(va_conflict)]);
+}
+
+static const struct kernel_param_ops va_conflict_ops = {
+	.set = va_conflict_set,
+	.get = va_conflict_get,
+};
+module_param_cb(balloon_conflict, &va_conflict_ops, NULL, 0644);
+MODULE_PARM_DESC(balloon_conflict,
+		 "when balloon_numbering is not offered and puts a queue elsewhere than a device numbering over offered features (QEMU) has it, for devices probed from then on: decline (default; the queue's feature is declined and the probe says so) or use (the queue is used at that index, as a driver numbering so would: buffers reach whatever the device has there)");
+
 /* Parse a comma-separated list of balloon feature names into bits. */
 static int va_decline_parse(const char *val, u64 *bits)
 {
@@ -548,6 +579,7 @@ static int va_balloon_show(struct seq_file *s, void *unused)
 		   va_balloon_numbering_names[vb->numbering]);
 	va_show_features(s, "offered", vb->offered & mask);
 	va_show_features(s, "declined", vb->declined & mask);
+	va_show_features(s, "misplaced", vb->misplaced & mask);
 	va_show_features(s, "negotiated", vb->vdev->features & mask);
 	for (q = 0; q < VA_BVQ_MAX; q++) {
 		seq_printf(s, "queue %s: ", va_balloon_vq_names[q]);
@@ -708,28 +740,81 @@ static void va_balloon_stop(struct va_balloon *vb)
 	memset(vb->vqs, 0, sizeof(vb->vqs));
 }
 
+static unsigned int va_balloon_features[] = {
+	VIRTIO_BALLOON_F_MUST_TELL_HOST,
+	VIRTIO_BALLOON_F_STATS_VQ,
+	VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
+	VIRTIO_BALLOON_F_FREE_PAGE_HINT,
+	VIRTIO_BALLOON_F_PAGE_POISON,
+	VIRTIO_BALLOON_F_REPORTING,
+};
+
+/* The feature bits of va_balloon_features[]. */
+static u64 va_balloon_table_bits(void)
+{
+	u64 bits = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(va_balloon_features); i++)
+		bits |= BIT_ULL(va_balloon_features[i]);
+	return bits;
+}
+
 /*
- * Before features are final: drop what balloon_decline= names, and, as the
- * in-tree driver, page poisoning when the guest neither poisons nor zeroes
- * free pages, and page reporting when it does but cannot tell the device
- * (reported pages could come back with other contents).
+ * The balloon feature bits (0-63) the driver accepts of @features: not what
+ * @decline (balloon_decline=) names; as the in-tree driver, no page
+ * poisoning when the guest neither poisons nor zeroes free pages, and no
+ * page reporting when it does but cannot tell the device (reported pages
+ * could come back with other contents); with balloon_conflict=decline, no
+ * queue @numbering misplaces, those being stored in @misplaced.
  */
+static u64 va_balloon_accepted(u64 features, u64 offered, u64 decline,
+			       enum va_balloon_numbering numbering,
+			       u64 *misplaced)
+{
+	features &= ~decline;
+	if (!want_init_on_free() && !page_poisoning_enabled_static())
+		features &= ~BIT_ULL(VIRTIO_BALLOON_F_PAGE_POISON);
+	else if (!(features & BIT_ULL(VIRTIO_BALLOON_F_PAGE_POISON)))
+		features &= ~BIT_ULL(VIRTIO_BALLOON_F_REPORTING);
+	*misplaced = 0;
+	if (READ_ONCE(va_conflict) == 0)
+		*misplaced = va_balloon_layout_conflicts(numbering, offered,
+							 features & offered);
+	return features & ~*misplaced;
+}
+
+/* Before features are final: decline what va_balloon_accepted() drops. */
 static int va_balloon_validate(struct virtio_device *vdev)
 {
-	u64 decline = READ_ONCE(va_decline);
-	unsigned int f;
+	enum va_balloon_numbering numbering = READ_ONCE(va_numbering);
+	u64 offered = vdev->config->get_features(vdev);
+	int mine[VA_BVQ_MAX], theirs[VA_BVQ_MAX];
+	u64 keep, misplaced;
+	unsigned int f, q;
 
 	if (!vtr_is_ours(vdev))
 		return -ENODEV;
+	keep = va_balloon_accepted(vdev->features, offered,
+				   READ_ONCE(va_decline), numbering, &misplaced);
 	for (f = 0; f < ARRAY_SIZE(va_bfeature_names); f++)
-		if (decline & BIT_ULL(f))
+		if (!(keep & BIT_ULL(f)))
 			__virtio_clear_bit(vdev, f);
-	if (!want_init_on_free() && !page_poisoning_enabled_static())
-		__virtio_clear_bit(vdev, VIRTIO_BALLOON_F_PAGE_POISON);
-	else if (!virtio_has_feature(vdev, VIRTIO_BALLOON_F_PAGE_POISON))
-		__virtio_clear_bit(vdev, VIRTIO_BALLOON_F_REPORTING);
 	/* Page numbers are guest-physical: no IOMMU translation. */
 	__virtio_clear_bit(vdev, VIRTIO_F_ACCESS_PLATFORM);
+	if (!misplaced ||
+	    va_balloon_layout(numbering, offered,
+			      (keep | misplaced) & offered, mine) ||
+	    va_balloon_layout(VA_NUMBER_OFFERED, offered,
+			      (keep | misplaced) & offered, theirs))
+		return 0;
+	for (q = VA_BVQ_STATS; q < VA_BVQ_MAX; q++)
+		if (misplaced & BIT_ULL(va_balloon_vq_feature(q)))
+			dev_warn(&vdev->dev,
+				 "queue numbering %s puts %s at index %d; a device numbering over offered features (QEMU) has it at %d: %s declined (balloon_conflict=use keeps it)\n",
+				 va_balloon_numbering_names[numbering],
+				 va_balloon_vq_names[q], mine[q], theirs[q],
+				 va_bfeature_names[va_balloon_vq_feature(q)]);
 	return 0;
 }
 
@@ -753,6 +838,8 @@ static int va_balloon_probe(struct virtio_device *vdev)
 	vb->numbering = READ_ONCE(va_numbering);
 	vb->declined = READ_ONCE(va_decline);
 	vb->offered = vdev->config->get_features(vdev);
+	va_balloon_accepted(va_balloon_table_bits() & vb->offered, vb->offered,
+			    vb->declined, vb->numbering, &vb->misplaced);
 	INIT_WORK(&vb->update_work, va_update_work);
 	spin_lock_init(&vb->stop_lock);
 	mutex_init(&vb->lock);
@@ -832,15 +919,6 @@ static int va_balloon_restore(struct virtio_device *vdev)
 	return 0;
 }
 #endif
-
-static unsigned int va_balloon_features[] = {
-	VIRTIO_BALLOON_F_MUST_TELL_HOST,
-	VIRTIO_BALLOON_F_STATS_VQ,
-	VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
-	VIRTIO_BALLOON_F_FREE_PAGE_HINT,
-	VIRTIO_BALLOON_F_PAGE_POISON,
-	VIRTIO_BALLOON_F_REPORTING,
-};
 
 static const struct virtio_device_id va_balloon_ids[] = {
 	{ VIRTIO_ID_BALLOON, VIRTIO_DEV_ANY_ID },

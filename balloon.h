@@ -161,6 +161,9 @@ extern const char * const va_balloon_vq_names[VA_BVQ_MAX];
 
 int va_balloon_layout(enum va_balloon_numbering rule, u64 offered,
 		      u64 negotiated, int index[VA_BVQ_MAX]);
+unsigned int va_balloon_vq_feature(unsigned int q);
+u64 va_balloon_layout_conflicts(enum va_balloon_numbering rule, u64 offered,
+				u64 accepted);
 
 /**
  * struct va_balloon - one balloon device
@@ -170,6 +173,9 @@ int va_balloon_layout(enum va_balloon_numbering rule, u64 offered,
  * @offered: feature bits the device offered (bits 0-63)
  * @numbering: the numbering rule in force when the device was probed
  * @declined: feature bits balloon_decline= named when the device was probed
+ * @misplaced: queue feature bits declined because the numbering rule puts
+ *	their queue elsewhere than a device numbering over offered features
+ *	(balloon_conflict=decline)
  * @update_work: follows the target (config changes, restarts)
  * @stop_lock: protects @stop_update
  * @stop_update: no more work may be queued (remove, freeze)
@@ -216,6 +222,7 @@ struct va_balloon {
 	u64 offered;
 	enum va_balloon_numbering numbering;
 	u64 declined;
+	u64 misplaced;
 
 	struct work_struct update_work;
 	spinlock_t stop_lock;		/* protects stop_update */

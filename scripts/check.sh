@@ -371,14 +371,23 @@ vm mmio_balloon_report --machine microvm --timeout 600 \
 	--host tests/host/mmio_balloon_report.sh \
 	--qemu-arg "-global virtio-mmio.force-legacy=off" \
 	--qemu-arg "-device virtio-balloon-device,free-page-reporting=on"
-# Only the offered rule here: under the negotiated rule the reports reach
-# QEMU's free page hint queue, whose iothread notifies without the BQL, and
-# QEMU 7.2 under TCG aborts now and then (tcg_handle_interrupt assertion);
-# README gives the command for pci_balloon_report_seed_negotiated.
-vm pci_balloon_report_seed_offered --timeout 600 \
-	--host tests/host/pci_balloon_report_seed_offered.sh \
-	--qemu-arg "-object iothread,id=io0" \
-	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-hint=on,free-page-reporting=on,iothread=io0"
+# The seed scenario under both rules, on PCI and MMIO. Under the negotiated
+# rule reporting would reach QEMU's free page hint queue (whose iothread
+# notifies without the BQL: QEMU 7.2 under TCG aborts now and then);
+# balloon_conflict=decline (default) declines it at probe. README gives the
+# command for balloon_conflict=use.
+seed_dev="free-page-hint=on,free-page-reporting=on,iothread=io0"
+for rule in offered negotiated; do
+	vm pci_balloon_report_seed_$rule --timeout 600 \
+		--host tests/host/pci_balloon_report_seed_$rule.sh \
+		--qemu-arg "-object iothread,id=io0" \
+		--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,$seed_dev"
+	vm mmio_balloon_report_seed_$rule --machine microvm --timeout 600 \
+		--host tests/host/mmio_balloon_report_seed_$rule.sh \
+		--qemu-arg "-global virtio-mmio.force-legacy=off" \
+		--qemu-arg "-object iothread,id=io0" \
+		--qemu-arg "-device virtio-balloon-device,$seed_dev"
+done
 vm pci_balloon_report_stuck --timeout 600 \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-reporting=on"
 vm mmio_balloon_report_stuck --machine microvm --timeout 600 \
