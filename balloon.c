@@ -49,64 +49,73 @@ static const char * const va_bfeature_names[] = {
 	[VIRTIO_BALLOON_F_REPORTING]		= "reporting",
 };
 
-static enum va_balloon_numbering va_numbering = VA_NUMBER_OFFERED;
 static u64 va_decline;
 
-static int va_numbering_set(const char *val, const struct kernel_param *kp)
+/*
+ * A module parameter taking one name of a list (sysfs_match_string(), so a
+ * trailing newline is fine); the value is the name's index.
+ */
+struct va_choice {
+	const char * const *names;
+	unsigned int num;
+	const char *expected;
+	int *value;
+};
+
+static int va_choice_set(const char *val, const struct kernel_param *kp)
 {
-	int i = sysfs_match_string(va_balloon_numbering_names, val);
+	const struct va_choice *c = kp->arg;
+	int i = __sysfs_match_string(c->names, c->num, val);
 
 	if (i < 0) {
-		pr_err("balloon_numbering: '%s' is not one of offered, negotiated, spec\n",
-		       val);
+		pr_err("%s: '%s' is not one of %s\n", kp->name, val,
+		       c->expected);
 		return -EINVAL;
 	}
-	WRITE_ONCE(va_numbering, i);
+	WRITE_ONCE(*c->value, i);
 	return 0;
 }
 
-static int va_numbering_get(char *buf, const struct kernel_param *kp)
+static int va_choice_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n",
-			  va_balloon_numbering_names[READ_ONCE(va_numbering)]);
+	const struct va_choice *c = kp->arg;
+
+	return sysfs_emit(buf, "%s\n", c->names[READ_ONCE(*c->value)]);
 }
 
-static const struct kernel_param_ops va_numbering_ops = {
-	.set = va_numbering_set,
-	.get = va_numbering_get,
+static const struct kernel_param_ops va_choice_ops = {
+	.set = va_choice_set,
+	.get = va_choice_get,
 };
-module_param_cb(balloon_numbering, &va_numbering_ops, NULL, 0644);
+
+static int va_numbering = VA_NUMBER_OFFERED;
+static struct va_choice va_numbering_choice = {
+	.names = va_balloon_numbering_names,
+	.num = VA_NUMBER_MAX,
+	.expected = "offered, negotiated, spec",
+	.value = &va_numbering,
+};
+module_param_cb(balloon_numbering, &va_choice_ops, &va_numbering_choice,
+		0644);
 MODULE_PARM_DESC(balloon_numbering,
 		 "how balloon queues are numbered (virtio 1.3, 5.5.2), for devices probed from then on: offered (default; dense over the queue features the device offers, as QEMU does), negotiated (dense over the negotiated ones, the in-tree rule), spec (fixed: stats 2, free page 3, reporting 4)");
 
 /* balloon_conflict=: what to do with a queue the numbering rule misplaces. */
-static const char * const va_conflict_names[] = { "decline", "use" };
-static int va_conflict;	/* index into va_conflict_names */
+enum { VA_CONFLICT_DECLINE, VA_CONFLICT_USE };
 
-static int va_conflict_set(const char *val, const struct kernel_param *kp)
-{
-	int i = sysfs_match_string(va_conflict_names, val);
-
-	if (i < 0) {
-		pr_err("balloon_conflict: '%s' is not one of decline, use\n",
-		       val);
-		return -EINVAL;
-	}
-	WRITE_ONCE(va_conflict, i);
-	return 0;
-}
-
-static int va_conflict_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n",
-			  va_conflict_names[READ_ONCE(va_conflict)]);
-}
-
-static const struct kernel_param_ops va_conflict_ops = {
-	.set = va_conflict_set,
-	.get = va_conflict_get,
+static const char * const va_conflict_names[] = {
+	[VA_CONFLICT_DECLINE] = "decline",
+	[VA_CONFLICT_USE] = "use",
 };
-module_param_cb(balloon_conflict, &va_conflict_ops, NULL, 0644);
+
+static int va_conflict = VA_CONFLICT_DECLINE;
+static struct va_choice va_conflict_choice = {
+	.names = va_conflict_names,
+	.num = ARRAY_SIZE(va_conflict_names),
+	.expected = "decline, use",
+	.value = &va_conflict,
+};
+module_param_cb(balloon_conflict, &va_choice_ops, &va_conflict_choice, 0644);
 MODULE_PARM_DESC(balloon_conflict,
 		 "when balloon_numbering is not offered and puts a queue elsewhere than a device numbering over offered features (QEMU) has it, for devices probed from then on: decline (default; the queue's feature is declined and the probe says so) or use (the queue is used at that index, as a driver numbering so would: buffers reach whatever the device has there)");
 
@@ -778,7 +787,7 @@ static u64 va_balloon_accepted(u64 features, u64 offered, u64 decline,
 	else if (!(features & BIT_ULL(VIRTIO_BALLOON_F_PAGE_POISON)))
 		features &= ~BIT_ULL(VIRTIO_BALLOON_F_REPORTING);
 	*misplaced = 0;
-	if (READ_ONCE(va_conflict) == 0)
+	if (READ_ONCE(va_conflict) == VA_CONFLICT_DECLINE)
 		*misplaced = va_balloon_layout_conflicts(numbering, offered,
 							 features & offered);
 	return features & ~*misplaced;

@@ -122,16 +122,4 @@ else
 fi
 
 # Remove with pages in the balloon: every page comes back.
-va_marker reinflate
-if va_wait_for 180 va_mem_is $((total0 - INFLATE_KB)); then
-	va_check "${S}_rmmod" rmmod virtio_alt
-	if va_mem_is "$total0"; then
-		va_result "${S}_remove_returns_pages" PASS "MemTotal $total0 kB after rmmod"
-	else
-		va_result "${S}_remove_returns_pages" FAIL "MemTotal $(va_meminfo MemTotal) kB after rmmod, wanted $total0"
-	fi
-else
-	va_result "${S}_remove_returns_pages" FAIL "re-inflate did not happen: MemTotal $(va_meminfo MemTotal) kB"
-fi
-va_marker removed
-va_kmemleak_scan "${S}_kmemleak"
+va_remove_inflated "$S" "$total0" "$INFLATE_KB"

@@ -38,6 +38,7 @@ bal_dev() {
 field() { awk -v k="$1:" '$1 == k { print $2 }' "$D/$bal/balloon"; }
 gt() { [ "$(field "$1")" -gt "$2" ]; }
 
+
 params='' want_index=3
 case $S in
 *seed_offered*) params=balloon_decline=free_page_hint want_index=4 ;;
@@ -70,20 +71,7 @@ case $S in
 	cat "$D/$bal/balloon"
 	total0=$(va_meminfo MemTotal)
 	va_balloon_cycle "$S" "$INFLATE_KB"
-	# The host re-inflates; remove with pages in the balloon.
-	va_marker reinflate
-	if va_wait_for 180 va_mem_is $((total0 - INFLATE_KB)); then
-		va_check "${S}_rmmod" rmmod virtio_alt
-		if va_mem_is "$total0"; then
-			va_result "${S}_remove_returns_pages" PASS "MemTotal $total0 kB after rmmod"
-		else
-			va_result "${S}_remove_returns_pages" FAIL "MemTotal $(va_meminfo MemTotal) kB after rmmod, wanted $total0"
-		fi
-	else
-		va_result "${S}_remove_returns_pages" FAIL "re-inflate did not happen: MemTotal $(va_meminfo MemTotal) kB"
-	fi
-	va_marker removed
-	va_kmemleak_scan "${S}_kmemleak"
+	va_remove_inflated "$S" "$total0" "$INFLATE_KB"
 	exit 0 ;;
 esac
 if [ -n "$bal" ] && grep -q '^negotiated:.* reporting' "$D/$bal/balloon" &&
@@ -186,16 +174,4 @@ else
 	va_result "${S}_memtotal_after_reports" FAIL "MemTotal $(va_meminfo MemTotal) kB, wanted $total0"
 fi
 # Remove with pages in the balloon and reporting registered.
-va_marker reinflate
-if va_wait_for 180 va_mem_is $((total0 - INFLATE_KB)); then
-	va_check "${S}_rmmod" rmmod virtio_alt
-	if va_mem_is "$total0"; then
-		va_result "${S}_remove_returns_pages" PASS "MemTotal $total0 kB after rmmod"
-	else
-		va_result "${S}_remove_returns_pages" FAIL "MemTotal $(va_meminfo MemTotal) kB after rmmod, wanted $total0"
-	fi
-else
-	va_result "${S}_remove_returns_pages" FAIL "re-inflate did not happen: MemTotal $(va_meminfo MemTotal) kB"
-fi
-va_marker removed
-va_kmemleak_scan "${S}_kmemleak"
+va_remove_inflated "$S" "$total0" "$INFLATE_KB"

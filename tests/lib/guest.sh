@@ -136,3 +136,22 @@ va_balloon_cycle() {
 	fi
 	va_marker "deflated$_bt"
 }
+
+# va_remove_inflated NAME TOTAL0 KB: mark "reinflate" for the host, which
+# inflates by KB kB again; rmmod must then give every page back (MemTotal
+# back to TOTAL0 kB); mark "removed" and scan for leaks.
+va_remove_inflated() {
+	va_marker reinflate
+	if va_wait_for 180 va_mem_is $(($2 - $3)); then
+		va_check "$1_rmmod" rmmod virtio_alt
+		if va_mem_is "$2"; then
+			va_result "$1_remove_returns_pages" PASS "MemTotal $2 kB after rmmod"
+		else
+			va_result "$1_remove_returns_pages" FAIL "MemTotal $(va_meminfo MemTotal) kB after rmmod, wanted $2"
+		fi
+	else
+		va_result "$1_remove_returns_pages" FAIL "re-inflate did not happen: MemTotal $(va_meminfo MemTotal) kB"
+	fi
+	va_marker removed
+	va_kmemleak_scan "$1_kmemleak"
+}
