@@ -1,0 +1,1 @@
+#include <ksrc/include/linux/compiler-context-analysis.h>
