@@ -88,11 +88,11 @@ struct brun {
 	struct bbuf *buf;
 	unsigned int slots;	/* buffers that fit without filling the ring */
 	/* doorbells: written by one side, spun on by the other */
-	u64 kicks __attribute__((aligned(64)));
-	u64 irqs __attribute__((aligned(64)));
-	bool stop __attribute__((aligned(64)));
+	u64 kicks __aligned(64);
+	u64 irqs __aligned(64);
+	bool stop __aligned(64);
 	/* driver side */
-	u64 kicks_seen_dev __attribute__((aligned(64)));
+	u64 kicks_seen_dev __aligned(64);
 	u64 irqs_taken;
 	u64 started;
 	u64 completed;
@@ -450,10 +450,20 @@ static u64 bench_median(u64 *v, unsigned int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The CSV columns, in bench_report()'s order. */
+static const char * const bench_columns[] = {
+	"mode", "ring", "layout", "event", "in_order", "indirect", "sg",
+	"batch", "size", "bufs", "reps", "ns_per_buf", "ns_min", "ns_max",
+	"kicks_per_1000", "irqs_per_1000",
+};
+
 static void bench_header(void)
 {
-	printf("mode,ring,layout,event,in_order,indirect,sg,batch,size,bufs,reps,"
-	       "ns_per_buf,ns_min,ns_max,kicks_per_1000,irqs_per_1000\n");
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bench_columns); i++)
+		printf("%s%c", bench_columns[i],
+		       i + 1 < ARRAY_SIZE(bench_columns) ? ',' : '\n');
 }
 
 static void bench_report(const struct bvariant *v, u64 *ns, u64 *kicks,
@@ -524,18 +534,41 @@ static void bench_parse(int argc, char **argv)
 	bench_parse_rings(rings);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 't': opt.threads = true; break;
-		case 'p': opt.cfg.packed = true; break;
-		case 'e': opt.cfg.event_idx = true; break;
-		case 'i': opt.cfg.indirect = true; break;
-		case 'g': opt.sg = strtoul(optarg, NULL, 0); break;
-		case 'b': opt.batch = strtoul(optarg, NULL, 0); break;
-		case 'n': opt.cfg.num = strtoul(optarg, NULL, 0); break;
-		case 'B': opt.bufs = strtoull(optarg, NULL, 0); break;
-		case 'r': opt.reps = strtoul(optarg, NULL, 0); break;
-		case 'R': bench_parse_rings(optarg); break;
-		case 'h': opt.header = true; break;
-		default: bench_usage();
+		case 't':
+			opt.threads = true;
+			break;
+		case 'p':
+			opt.cfg.packed = true;
+			break;
+		case 'e':
+			opt.cfg.event_idx = true;
+			break;
+		case 'i':
+			opt.cfg.indirect = true;
+			break;
+		case 'g':
+			opt.sg = strtoul(optarg, NULL, 0);
+			break;
+		case 'b':
+			opt.batch = strtoul(optarg, NULL, 0);
+			break;
+		case 'n':
+			opt.cfg.num = strtoul(optarg, NULL, 0);
+			break;
+		case 'B':
+			opt.bufs = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			opt.reps = strtoul(optarg, NULL, 0);
+			break;
+		case 'R':
+			bench_parse_rings(optarg);
+			break;
+		case 'h':
+			opt.header = true;
+			break;
+		default:
+			bench_usage();
 		}
 	}
 	if (optind != argc || !opt.sg || opt.sg > BENCH_MAX_SG || !opt.batch ||

@@ -13,8 +13,8 @@
 
 #include "device.h"
 
-#define PACKED_AVAIL	(1 << VRING_PACKED_DESC_F_AVAIL)
-#define PACKED_USED	(1 << VRING_PACKED_DESC_F_USED)
+#define PACKED_AVAIL	BIT(VRING_PACKED_DESC_F_AVAIL)
+#define PACKED_USED	BIT(VRING_PACKED_DESC_F_USED)
 #define WRAP_SHIFT	VRING_PACKED_EVENT_F_WRAP_CTR
 
 static void bdev_fail(struct bdev *d, const char *why)
@@ -304,6 +304,7 @@ bool bdev_need_irq(struct bdev *d)
 		return true;
 	if (flags != VRING_PACKED_EVENT_FLAG_DESC)
 		return false;
+	/* The offset the DESC flag refers to, read after the flag. */
 	virt_rmb();
 	off_wrap = READ_ONCE(d->drv_evt->off_wrap);
 	off = off_wrap & ~(1 << WRAP_SHIFT);
@@ -334,6 +335,7 @@ void bdev_enable_kick(struct bdev *d)
 	} else if (d->cfg.event_idx) {
 		WRITE_ONCE(d->dev_evt->off_wrap,
 			   d->avail_pos | d->avail_wrap << WRAP_SHIFT);
+		/* The offset before the flag that points the driver at it. */
 		virt_wmb();
 		WRITE_ONCE(d->dev_evt->flags, VRING_PACKED_EVENT_FLAG_DESC);
 	} else {
