@@ -31,7 +31,12 @@ sparse:
 demo:
 	bash scripts/demo.sh
 
+# The userspace benchmark (bench/): the alt ring against the in-tree ring,
+# tables in out/bench/table.md, results.csv and results.json.
+bench:
+	$(MAKE) -C bench
+
 check:
 	bash scripts/check.sh
 
-.PHONY: all modules install clean w1 sparse demo check
+.PHONY: all modules install clean w1 sparse demo check bench

@@ -49,35 +49,75 @@ static const char * const va_bfeature_names[] = {
 	[VIRTIO_BALLOON_F_REPORTING]		= "reporting",
 };
 
-static enum va_balloon_numbering va_numbering = VA_NUMBER_OFFERED;
 static u64 va_decline;
 
-static int va_numbering_set(const char *val, const struct kernel_param *kp)
+/*
+ * A module parameter taking one name of a list (sysfs_match_string(), so a
+ * trailing newline is fine); the value is the name's index.
+ */
+struct va_choice {
+	const char * const *names;
+	unsigned int num;
+	const char *expected;
+	int *value;
+};
+
+static int va_choice_set(const char *val, const struct kernel_param *kp)
 {
-	int i = sysfs_match_string(va_balloon_numbering_names, val);
+	const struct va_choice *c = kp->arg;
+	int i = __sysfs_match_string(c->names, c->num, val);
 
 	if (i < 0) {
-		pr_err("balloon_numbering: '%s' is not one of offered, negotiated, spec\n",
-		       val);
+		pr_err("%s: '%s' is not one of %s\n", kp->name, val,
+		       c->expected);
 		return -EINVAL;
 	}
-	WRITE_ONCE(va_numbering, i);
+	WRITE_ONCE(*c->value, i);
 	return 0;
 }
 
-static int va_numbering_get(char *buf, const struct kernel_param *kp)
+static int va_choice_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n",
-			  va_balloon_numbering_names[READ_ONCE(va_numbering)]);
+	const struct va_choice *c = kp->arg;
+
+	return sysfs_emit(buf, "%s\n", c->names[READ_ONCE(*c->value)]);
 }
 
-static const struct kernel_param_ops va_numbering_ops = {
-	.set = va_numbering_set,
-	.get = va_numbering_get,
+static const struct kernel_param_ops va_choice_ops = {
+	.set = va_choice_set,
+	.get = va_choice_get,
 };
-module_param_cb(balloon_numbering, &va_numbering_ops, NULL, 0644);
+
+static int va_numbering = VA_NUMBER_OFFERED;
+static struct va_choice va_numbering_choice = {
+	.names = va_balloon_numbering_names,
+	.num = VA_NUMBER_MAX,
+	.expected = "offered, negotiated, spec",
+	.value = &va_numbering,
+};
+module_param_cb(balloon_numbering, &va_choice_ops, &va_numbering_choice,
+		0644);
 MODULE_PARM_DESC(balloon_numbering,
 		 "how balloon queues are numbered (virtio 1.3, 5.5.2), for devices probed from then on: offered (default; dense over the queue features the device offers, as QEMU does), negotiated (dense over the negotiated ones, the in-tree rule), spec (fixed: stats 2, free page 3, reporting 4)");
+
+/* balloon_conflict=: what to do with a queue the numbering rule misplaces. */
+enum { VA_CONFLICT_DECLINE, VA_CONFLICT_USE };
+
+static const char * const va_conflict_names[] = {
+	[VA_CONFLICT_DECLINE] = "decline",
+	[VA_CONFLICT_USE] = "use",
+};
+
+static int va_conflict = VA_CONFLICT_DECLINE;
+static struct va_choice va_conflict_choice = {
+	.names = va_conflict_names,
+	.num = ARRAY_SIZE(va_conflict_names),
+	.expected = "decline, use",
+	.value = &va_conflict,
+};
+module_param_cb(balloon_conflict, &va_choice_ops, &va_conflict_choice, 0644);
+MODULE_PARM_DESC(balloon_conflict,
+		 "when balloon_numbering is not offered and puts a queue elsewhere than a device numbering over offered features (QEMU) has it, for devices probed from then on: decline (default; the queue's feature is declined and the probe says so) or use (the queue is used at that index, as a driver numbering so would: buffers reach whatever the device has there)");
 
 /* Parse a comma-separated list of balloon feature names into bits. */
 static int va_decline_parse(const char *val, u64 *bits)
@@ -368,8 +408,10 @@ static void va_balloon_changed(struct virtio_device *vdev)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vb->stop_lock, flags);
-	if (!vb->stop_update)
+	if (!vb->stop_update) {
 		queue_work(system_freezable_wq, &vb->update_work);
+		va_bhint_changed(vb);
+	}
 	spin_unlock_irqrestore(&vb->stop_lock, flags);
 }
 
@@ -486,6 +528,7 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 {
 	struct va_balloon *vb = vdev->priv;
 	bool stats = vq == vb->vqs[VA_BVQ_STATS];
+	bool hint = vq == vb->vqs[VA_BVQ_FREE_PAGE];
 	unsigned int recycled;
 	bool revived = false;
 	int err;
@@ -494,6 +537,8 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 		return va_breport_reset_vq(vb, num);
 	if (stats)
 		va_bstats_stop(vb);
+	if (hint)
+		va_bhint_pause(vb);
 	mutex_lock(&vb->lock);
 	vb->recycled = 0;
 	err = vaq_reset(vq, num, va_balloon_recycle);
@@ -507,6 +552,8 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 	mutex_unlock(&vb->lock);
 	if (stats)
 		va_bstats_start(vb);
+	if (hint)
+		va_bhint_resume(vb);
 	if (err)
 		return err;
 	dev_info(&vdev->dev,
@@ -541,6 +588,7 @@ static int va_balloon_show(struct seq_file *s, void *unused)
 		   va_balloon_numbering_names[vb->numbering]);
 	va_show_features(s, "offered", vb->offered & mask);
 	va_show_features(s, "declined", vb->declined & mask);
+	va_show_features(s, "misplaced", vb->misplaced & mask);
 	va_show_features(s, "negotiated", vb->vdev->features & mask);
 	for (q = 0; q < VA_BVQ_MAX; q++) {
 		seq_printf(s, "queue %s: ", va_balloon_vq_names[q]);
@@ -565,6 +613,7 @@ static int va_balloon_show(struct seq_file *s, void *unused)
 	mutex_unlock(&vb->lock);
 	va_bstats_show(vb, s);
 	va_breport_show(vb, s);
+	va_bhint_show(vb, s);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(va_balloon);
@@ -656,6 +705,7 @@ static int va_balloon_start(struct va_balloon *vb)
 			return err;
 		}
 	}
+	va_bhint_start(vb);
 	return va_breport_start(vb);
 }
 
@@ -693,32 +743,87 @@ static void va_balloon_stop(struct va_balloon *vb)
 		va_update_actual(vb);
 
 	virtio_reset_device(vdev);
+	/* Hinted pages go back once the device no longer looks at them. */
+	va_bhint_stop(vb);
 	vdev->config->del_vqs(vdev);
 	memset(vb->vqs, 0, sizeof(vb->vqs));
 }
 
+static unsigned int va_balloon_features[] = {
+	VIRTIO_BALLOON_F_MUST_TELL_HOST,
+	VIRTIO_BALLOON_F_STATS_VQ,
+	VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
+	VIRTIO_BALLOON_F_FREE_PAGE_HINT,
+	VIRTIO_BALLOON_F_PAGE_POISON,
+	VIRTIO_BALLOON_F_REPORTING,
+};
+
+/* The feature bits of va_balloon_features[]. */
+static u64 va_balloon_table_bits(void)
+{
+	u64 bits = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(va_balloon_features); i++)
+		bits |= BIT_ULL(va_balloon_features[i]);
+	return bits;
+}
+
 /*
- * Before features are final: drop what balloon_decline= names, and, as the
- * in-tree driver, page poisoning when the guest neither poisons nor zeroes
- * free pages, and page reporting when it does but cannot tell the device
- * (reported pages could come back with other contents).
+ * The balloon feature bits (0-63) the driver accepts of @features: not what
+ * @decline (balloon_decline=) names; as the in-tree driver, no page
+ * poisoning when the guest neither poisons nor zeroes free pages, and no
+ * page reporting when it does but cannot tell the device (reported pages
+ * could come back with other contents); with balloon_conflict=decline, no
+ * queue @numbering misplaces, those being stored in @misplaced.
  */
+static u64 va_balloon_accepted(u64 features, u64 offered, u64 decline,
+			       enum va_balloon_numbering numbering,
+			       u64 *misplaced)
+{
+	features &= ~decline;
+	if (!want_init_on_free() && !page_poisoning_enabled_static())
+		features &= ~BIT_ULL(VIRTIO_BALLOON_F_PAGE_POISON);
+	else if (!(features & BIT_ULL(VIRTIO_BALLOON_F_PAGE_POISON)))
+		features &= ~BIT_ULL(VIRTIO_BALLOON_F_REPORTING);
+	*misplaced = 0;
+	if (READ_ONCE(va_conflict) == VA_CONFLICT_DECLINE)
+		*misplaced = va_balloon_layout_conflicts(numbering, offered,
+							 features & offered);
+	return features & ~*misplaced;
+}
+
+/* Before features are final: decline what va_balloon_accepted() drops. */
 static int va_balloon_validate(struct virtio_device *vdev)
 {
-	u64 decline = READ_ONCE(va_decline);
-	unsigned int f;
+	enum va_balloon_numbering numbering = READ_ONCE(va_numbering);
+	u64 offered = vdev->config->get_features(vdev);
+	int mine[VA_BVQ_MAX], theirs[VA_BVQ_MAX];
+	u64 keep, misplaced;
+	unsigned int f, q;
 
 	if (!vtr_is_ours(vdev))
 		return -ENODEV;
+	keep = va_balloon_accepted(vdev->features, offered,
+				   READ_ONCE(va_decline), numbering, &misplaced);
 	for (f = 0; f < ARRAY_SIZE(va_bfeature_names); f++)
-		if (decline & BIT_ULL(f))
+		if (!(keep & BIT_ULL(f)))
 			__virtio_clear_bit(vdev, f);
-	if (!want_init_on_free() && !page_poisoning_enabled_static())
-		__virtio_clear_bit(vdev, VIRTIO_BALLOON_F_PAGE_POISON);
-	else if (!virtio_has_feature(vdev, VIRTIO_BALLOON_F_PAGE_POISON))
-		__virtio_clear_bit(vdev, VIRTIO_BALLOON_F_REPORTING);
 	/* Page numbers are guest-physical: no IOMMU translation. */
 	__virtio_clear_bit(vdev, VIRTIO_F_ACCESS_PLATFORM);
+	if (!misplaced ||
+	    va_balloon_layout(numbering, offered,
+			      (keep | misplaced) & offered, mine) ||
+	    va_balloon_layout(VA_NUMBER_OFFERED, offered,
+			      (keep | misplaced) & offered, theirs))
+		return 0;
+	for (q = VA_BVQ_STATS; q < VA_BVQ_MAX; q++)
+		if (misplaced & BIT_ULL(va_balloon_vq_feature(q)))
+			dev_warn(&vdev->dev,
+				 "queue numbering %s puts %s at index %d; a device numbering over offered features (QEMU) has it at %d: %s declined (balloon_conflict=use keeps it)\n",
+				 va_balloon_numbering_names[numbering],
+				 va_balloon_vq_names[q], mine[q], theirs[q],
+				 va_bfeature_names[va_balloon_vq_feature(q)]);
 	return 0;
 }
 
@@ -742,6 +847,8 @@ static int va_balloon_probe(struct virtio_device *vdev)
 	vb->numbering = READ_ONCE(va_numbering);
 	vb->declined = READ_ONCE(va_decline);
 	vb->offered = vdev->config->get_features(vdev);
+	va_balloon_accepted(va_balloon_table_bits() & vb->offered, vb->offered,
+			    vb->declined, vb->numbering, &vb->misplaced);
 	INIT_WORK(&vb->update_work, va_update_work);
 	spin_lock_init(&vb->stop_lock);
 	mutex_init(&vb->lock);
@@ -752,6 +859,7 @@ static int va_balloon_probe(struct virtio_device *vdev)
 #endif
 	va_bstats_init(vb);
 	va_breport_init(vb);
+	va_bhint_init(vb);
 
 	err = va_balloon_start(vb);
 	if (err)
@@ -820,14 +928,6 @@ static int va_balloon_restore(struct virtio_device *vdev)
 	return 0;
 }
 #endif
-
-static unsigned int va_balloon_features[] = {
-	VIRTIO_BALLOON_F_MUST_TELL_HOST,
-	VIRTIO_BALLOON_F_STATS_VQ,
-	VIRTIO_BALLOON_F_DEFLATE_ON_OOM,
-	VIRTIO_BALLOON_F_PAGE_POISON,
-	VIRTIO_BALLOON_F_REPORTING,
-};
 
 static const struct virtio_device_id va_balloon_ids[] = {
 	{ VIRTIO_ID_BALLOON, VIRTIO_DEV_ANY_ID },

@@ -36,6 +36,71 @@ struct virtqueue;
 #define VA_BALLOON_PFNS_MAX 256
 #define VA_BALLOON_BUFS 4
 
+struct shrinker;
+
+/**
+ * struct va_bhint - free page hinting state (balloon_hint.c)
+ * @work: runs the command-id protocol, a bounded batch per run
+ * @lock: protects the free page queue and every field below but @list,
+ *	@held, @returned and @shrunk
+ * @list_lock: protects @list, @held, @returned and @shrunk
+ * @list: blocks of hinted pages held until the device says DONE
+ * @shrinker: gives held pages back under memory pressure
+ * @enabled: hinting runs (feature negotiated, queue and shrinker ready)
+ * @paused: the free page queue is being reset; protected by stop_lock
+ * @reread: the configuration changed since the command id was read last;
+ *	protected by stop_lock
+ * @round: a round is open: its command id was sent, STOP not yet
+ * @pending: a new command id waits for its round
+ * @kick: buffers were added since the last notification
+ * @pressure: the shrinker took pages back during the open round
+ * @start_out: the device has not yet used @start_buf
+ * @stop_out: buffers of @stop_buf the device has not yet used
+ * @seen_id: the command id read last from the configuration
+ * @cmd_id: the command id of the open (or last) round
+ * @start_buf: the command id as given to the device
+ * @stop_buf: VIRTIO_BALLOON_CMD_ID_STOP as given to the device
+ * @round_blocks: blocks hinted in the open round
+ * @stall_since: jiffies when the device was first found not taking
+ *	buffers, 0 while it takes them
+ * @commands: new command ids acted on
+ * @dones: times the device said VIRTIO_BALLOON_CMD_ID_DONE
+ * @hinted: pages hinted, 4 KiB units
+ * @held: pages held now, 4 KiB units
+ * @returned: pages given back to the kernel, 4 KiB units
+ * @shrunk: of @returned, pages given back under memory pressure
+ * @stalls: rounds or commands dropped because the device took no buffers
+ */
+struct va_bhint {
+	struct delayed_work work;
+	struct mutex lock;		/* the queue, the round */
+	spinlock_t list_lock;		/* list, held, returned, shrunk */
+	struct list_head list;
+	struct shrinker *shrinker;
+	bool enabled;
+	bool paused;
+	bool reread;
+	bool round;
+	bool pending;
+	bool kick;
+	bool pressure;
+	bool start_out;
+	unsigned int stop_out;
+	u32 seen_id;
+	u32 cmd_id;
+	__virtio32 start_buf;
+	__virtio32 stop_buf;
+	unsigned long round_blocks;
+	unsigned long stall_since;
+	u64 commands;
+	u64 dones;
+	u64 hinted;
+	u64 held;
+	u64 returned;
+	u64 shrunk;
+	u64 stalls;
+};
+
 /**
  * enum va_balloon_vq - the balloon's queues (virtio 1.3, 5.5.2)
  * @VA_BVQ_INFLATE: inflateq, always present
@@ -96,6 +161,9 @@ extern const char * const va_balloon_vq_names[VA_BVQ_MAX];
 
 int va_balloon_layout(enum va_balloon_numbering rule, u64 offered,
 		      u64 negotiated, int index[VA_BVQ_MAX]);
+unsigned int va_balloon_vq_feature(unsigned int q);
+u64 va_balloon_layout_conflicts(enum va_balloon_numbering rule, u64 offered,
+				u64 accepted);
 
 /**
  * struct va_balloon - one balloon device
@@ -105,6 +173,9 @@ int va_balloon_layout(enum va_balloon_numbering rule, u64 offered,
  * @offered: feature bits the device offered (bits 0-63)
  * @numbering: the numbering rule in force when the device was probed
  * @declined: feature bits balloon_decline= named when the device was probed
+ * @misplaced: queue feature bits declined because the numbering rule puts
+ *	their queue elsewhere than a device numbering over offered features
+ *	(balloon_conflict=decline)
  * @update_work: follows the target (config changes, restarts)
  * @stop_lock: protects @stop_update
  * @stop_update: no more work may be queued (remove, freeze)
@@ -141,6 +212,7 @@ int va_balloon_layout(enum va_balloon_numbering rule, u64 offered,
  * @report_failures: reports that could not be added or were not returned
  * @report_refused: reports failed at once because reporting stopped
  * @report_recycled: buffers returned by the last reporting queue reset
+ * @hint: free page hinting (VIRTIO_BALLOON_F_FREE_PAGE_HINT)
  * @debugfs: the balloon's debugfs file
  */
 struct va_balloon {
@@ -150,6 +222,7 @@ struct va_balloon {
 	u64 offered;
 	enum va_balloon_numbering numbering;
 	u64 declined;
+	u64 misplaced;
 
 	struct work_struct update_work;
 	spinlock_t stop_lock;		/* protects stop_update */
@@ -189,6 +262,7 @@ struct va_balloon {
 	u64 report_failures;
 	u64 report_refused;
 	unsigned int report_recycled;
+	struct va_bhint hint;
 
 	struct dentry *debugfs;
 };
@@ -208,5 +282,13 @@ int va_breport_reset_vq(struct va_balloon *vb, unsigned int num);
 void va_breport_done(struct virtqueue *vq);
 void va_breport_show(struct va_balloon *vb, struct seq_file *s);
 int va_breport_check_layout(struct va_balloon *vb);
+/* balloon_hint.c */
+void va_bhint_init(struct va_balloon *vb);
+void va_bhint_start(struct va_balloon *vb);
+void va_bhint_stop(struct va_balloon *vb);
+void va_bhint_changed(struct va_balloon *vb);
+void va_bhint_pause(struct va_balloon *vb);
+void va_bhint_resume(struct va_balloon *vb);
+void va_bhint_show(struct va_balloon *vb, struct seq_file *s);
 
 #endif /* _VIRTIO_ALT_BALLOON_H */

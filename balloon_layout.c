@@ -42,6 +42,20 @@ static const unsigned int va_bvq_feature[VA_BVQ_MAX] = {
 };
 
 /**
+ * va_balloon_vq_feature() - the feature that brings an optional queue
+ * @q: the queue, %VA_BVQ_STATS or later
+ *
+ * Context: any.
+ * Return: the feature bit number (virtio 1.3, 5.5.3), 0 for inflateq and
+ * deflateq (always present) or an out-of-range @q.
+ */
+unsigned int va_balloon_vq_feature(unsigned int q)
+{
+	return q < VA_BVQ_MAX ? va_bvq_feature[q] : 0;
+}
+EXPORT_SYMBOL_GPL(va_balloon_vq_feature);
+
+/**
  * va_balloon_layout() - queue indexes of the balloon under one rule
  * @rule: the numbering rule
  * @offered: feature bits the device offers, bit n for feature n
@@ -93,3 +107,46 @@ int va_balloon_layout(enum va_balloon_numbering rule, u64 offered,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(va_balloon_layout);
+
+/**
+ * va_balloon_layout_conflicts() - queue features a device numbering over
+ * offered features would serve at another index
+ * @rule: the numbering rule the driver uses
+ * @offered: feature bits the device offers
+ * @accepted: feature bits the driver would accept; a subset of @offered
+ *
+ * A device that numbers its queues over the features it offers (QEMU) has
+ * each optional queue at its %VA_NUMBER_OFFERED index, whatever is
+ * negotiated. Under another @rule a queue whose feature is accepted can
+ * land where that device has another queue, or none (virtio 1.3, 5.5.2;
+ * seeds/000 and 001). This gives the queue features to decline so that
+ * every queue left is where such a device has it. Declining one moves the
+ * queues after it under %VA_NUMBER_NEGOTIATED, so it repeats until nothing
+ * moves; there are at most three rounds.
+ *
+ * Context: any.
+ * Return: a subset of @accepted, only %VIRTIO_BALLOON_F_STATS_VQ,
+ * %VIRTIO_BALLOON_F_FREE_PAGE_HINT and %VIRTIO_BALLOON_F_REPORTING bits;
+ * 0 under %VA_NUMBER_OFFERED, and 0 for input va_balloon_layout() refuses.
+ */
+u64 va_balloon_layout_conflicts(enum va_balloon_numbering rule, u64 offered,
+				u64 accepted)
+{
+	int mine[VA_BVQ_MAX], theirs[VA_BVQ_MAX];
+	u64 decline = 0;
+	unsigned int q;
+
+	for (;;) {
+		if (va_balloon_layout(rule, offered, accepted & ~decline, mine) ||
+		    va_balloon_layout(VA_NUMBER_OFFERED, offered,
+				      accepted & ~decline, theirs))
+			return 0;
+		for (q = VA_BVQ_STATS; q < VA_BVQ_MAX; q++)
+			if (mine[q] != VA_BVQ_NONE && mine[q] != theirs[q])
+				break;
+		if (q == VA_BVQ_MAX)
+			return decline;
+		decline |= BIT_ULL(va_bvq_feature[q]);
+	}
+}
+EXPORT_SYMBOL_GPL(va_balloon_layout_conflicts);

@@ -8,6 +8,7 @@
 #define _VIRTIO_ALT_COMPAT_H
 
 #include <linux/platform_device.h>
+#include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
 
@@ -201,6 +202,83 @@ struct virtio_admin_cmd_status {
 /* virtio-mmio QueueReset (virtio 1.2, 4.2.2); not in 6.1's uapi header. */
 #ifndef VIRTIO_MMIO_QUEUE_RESET
 #define VIRTIO_MMIO_QUEUE_RESET		0x0c0
+#endif
+
+/*
+ * Shrinkers: since 6.7 shrinker_alloc() allocates one, shrinker_register()
+ * makes it live and shrinker_free() ends it, and private_data leads back
+ * to its owner; before, the owner embedded a struct shrinker and called
+ * register_shrinker() and unregister_shrinker(). Kbuild defines
+ * VA_HAVE_SHRINKER_ALLOC from the header. Callers see only a struct
+ * shrinker pointer made by va_shrinker_create() (NULL on failure) and
+ * va_shrinker_priv() in the callbacks.
+ */
+typedef unsigned long va_shrink_fn(struct shrinker *s,
+				   struct shrink_control *sc);
+
+#ifdef VA_HAVE_SHRINKER_ALLOC
+static inline struct shrinker *va_shrinker_create(va_shrink_fn *count,
+						  va_shrink_fn *scan,
+						  void *priv, const char *name)
+{
+	struct shrinker *s = shrinker_alloc(0, "virtio-alt-%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->private_data = priv;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void *va_shrinker_priv(struct shrinker *s)
+{
+	return s->private_data;
+}
+
+static inline void va_shrinker_destroy(struct shrinker *s)
+{
+	if (s)
+		shrinker_free(s);
+}
+#else
+struct va_shrinker_box {
+	struct shrinker s;
+	void *priv;
+};
+
+static inline struct shrinker *va_shrinker_create(va_shrink_fn *count,
+						  va_shrink_fn *scan,
+						  void *priv, const char *name)
+{
+	struct va_shrinker_box *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return NULL;
+	b->s.count_objects = count;
+	b->s.scan_objects = scan;
+	b->s.seeks = DEFAULT_SEEKS;
+	b->priv = priv;
+	if (register_shrinker(&b->s, "virtio-alt-%s", name)) {
+		kfree(b);
+		return NULL;
+	}
+	return &b->s;
+}
+
+static inline void *va_shrinker_priv(struct shrinker *s)
+{
+	return container_of(s, struct va_shrinker_box, s)->priv;
+}
+
+static inline void va_shrinker_destroy(struct shrinker *s)
+{
+	if (!s)
+		return;
+	unregister_shrinker(s);
+	kfree(container_of(s, struct va_shrinker_box, s));
+}
 #endif
 
 #endif /* _VIRTIO_ALT_COMPAT_H */

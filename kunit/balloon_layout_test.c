@@ -301,6 +301,86 @@ static void layout_seed_scenario(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, index[VA_BVQ_REPORTING], 3);
 }
 
+/*
+ * balloon_conflict=decline: what is declined leaves every queue where a
+ * device numbering over offered features has it, only queue features the
+ * driver accepted are declined, and nothing is when the layouts agree.
+ */
+static void layout_conflicts_agree(struct kunit *test)
+{
+	const struct layout_row *row = test->param_value;
+	u64 queues = layout_bits("SHR") &
+		     ~BIT_ULL(VIRTIO_BALLOON_F_MUST_TELL_HOST);
+	u64 offered = layout_bits(row->offered);
+	u64 accepted = offered & layout_bits(row->accepted);
+	int mine[VA_BVQ_MAX], theirs[VA_BVQ_MAX];
+	u64 decline;
+	unsigned int q;
+	bool agree = true;
+
+	decline = va_balloon_layout_conflicts(row->rule, offered, accepted);
+	KUNIT_EXPECT_EQ(test, decline & ~(accepted & queues), 0);
+	if (row->rule == VA_NUMBER_OFFERED)
+		KUNIT_EXPECT_EQ(test, decline, 0);
+	KUNIT_ASSERT_EQ(test, va_balloon_layout(row->rule, offered,
+						accepted & ~decline, mine), 0);
+	KUNIT_ASSERT_EQ(test, va_balloon_layout(VA_NUMBER_OFFERED, offered,
+						accepted & ~decline, theirs),
+			0);
+	for (q = 0; q < VA_BVQ_MAX; q++)
+		KUNIT_EXPECT_EQ_MSG(test, mine[q], theirs[q], "queue %s",
+				    va_balloon_vq_names[q]);
+	/* Already in agreement: nothing to decline. */
+	KUNIT_ASSERT_EQ(test, va_balloon_layout(row->rule, offered, accepted,
+						mine), 0);
+	KUNIT_ASSERT_EQ(test, va_balloon_layout(VA_NUMBER_OFFERED, offered,
+						accepted, theirs), 0);
+	for (q = 0; q < VA_BVQ_MAX; q++)
+		agree &= mine[q] == theirs[q];
+	if (agree)
+		KUNIT_EXPECT_EQ(test, decline, 0);
+	else
+		KUNIT_EXPECT_NE(test, decline, 0);
+}
+
+/*
+ * The seed scenarios with balloon_conflict=decline: hinting declined, the
+ * negotiated rule would put reporting at 3 (QEMU's hinting queue): declined.
+ * Statistics and hinting declined: reporting at 2 (QEMU's statistics
+ * queue): declined. The fixed table with hinting not offered: reporting at
+ * 4, QEMU has it at 3: declined; statistics at 2 stays.
+ */
+/* What balloon_conflict=decline declines, "SHR" strings as in the table. */
+static u64 conflicts(enum va_balloon_numbering rule, const char *offered,
+		     const char *accepted)
+{
+	u64 off = layout_bits(offered);
+
+	return va_balloon_layout_conflicts(rule, off,
+					   off & layout_bits(accepted));
+}
+
+static void layout_conflicts_seed(struct kunit *test)
+{
+	u64 rep = BIT_ULL(VIRTIO_BALLOON_F_REPORTING);
+	u64 hint = BIT_ULL(VIRTIO_BALLOON_F_FREE_PAGE_HINT);
+
+	KUNIT_EXPECT_EQ(test, conflicts(VA_NUMBER_NEGOTIATED, "SHR", "S-R"),
+			rep);
+	KUNIT_EXPECT_EQ(test, conflicts(VA_NUMBER_OFFERED, "SHR", "S-R"), 0);
+	KUNIT_EXPECT_EQ(test, conflicts(VA_NUMBER_NEGOTIATED, "SHR", "--R"),
+			rep);
+	KUNIT_EXPECT_EQ(test, conflicts(VA_NUMBER_SPEC, "S-R", "S-R"), rep);
+	/* Statistics declined: hinting and reporting both move. */
+	KUNIT_EXPECT_EQ(test, conflicts(VA_NUMBER_NEGOTIATED, "SHR", "-HR"),
+			rep | hint);
+	/* Bad input: nothing to say. */
+	KUNIT_EXPECT_EQ(test, conflicts(VA_NUMBER_MAX, "SHR", "S-R"), 0);
+	KUNIT_EXPECT_EQ(test, va_balloon_vq_feature(VA_BVQ_REPORTING),
+			VIRTIO_BALLOON_F_REPORTING);
+	KUNIT_EXPECT_EQ(test, va_balloon_vq_feature(VA_BVQ_MAX), 0);
+}
+
 /* Bad input changes nothing and says -EINVAL. */
 static void layout_bad_input(struct kunit *test)
 {
@@ -322,6 +402,8 @@ static struct kunit_case va_balloon_layout_cases[] = {
 	KUNIT_CASE_PARAM(layout_table, layout_gen_params),
 	KUNIT_CASE_PARAM(layout_indexes_unique, layout_gen_params),
 	KUNIT_CASE(layout_seed_scenario),
+	KUNIT_CASE_PARAM(layout_conflicts_agree, layout_gen_params),
+	KUNIT_CASE(layout_conflicts_seed),
 	KUNIT_CASE(layout_bad_input),
 	{}
 };

@@ -160,10 +160,14 @@ else
 fi
 
 mapfile -t csrc < <(git ls-files '*.c' '*.h')
+# bench/shim/ stands in for kernel headers in userspace, in their idiom
+# (volatile in WRITE_ONCE(), stubs that drop their arguments), which
+# checkpatch rejects by design; kernel-doc still reads it.
+mapfile -t cpsrc < <(git ls-files '*.c' '*.h' ':!bench/shim/')
 cp_out=$(perl "$K/src/scripts/checkpatch.pl" --no-tree --strict --terse \
-	--show-types -f "${csrc[@]}" 2>&1 | grep -E 'ERROR|WARNING|CHECK')
+	--show-types -f "${cpsrc[@]}" 2>&1 | grep -E 'ERROR|WARNING|CHECK')
 if [ -z "$cp_out" ]; then
-	record checkpatch_strict PASS "${#csrc[@]} files"
+	record checkpatch_strict PASS "${#cpsrc[@]} files"
 else
 	echo "$cp_out" | head -n 20
 	record checkpatch_strict FAIL "$(echo "$cp_out" | wc -l) reports"
@@ -175,6 +179,17 @@ if [ -z "$kd_out" ]; then
 else
 	echo "$kd_out" | head -n 10
 	record kernel_doc FAIL "$(echo "$kd_out" | wc -l) warnings"
+fi
+
+# The userspace benchmark's quick mode: both rings built from source against
+# tools/virtio, driven by one device model; every buffer back with its token
+# and length, kicks and interrupts as event suppression asks, callgrind
+# counts that repeat exactly. No timing is judged.
+if make -C bench quick > "$out/bench-quick.log" 2>&1; then
+	record bench_quick PASS "$(grep -c '^ok ' "$out/bench-quick.log") assertions, see out/bench/quick/table.md"
+else
+	grep '^FAIL' "$out/bench-quick.log" | head -n 5
+	record bench_quick FAIL "see out/bench-quick.log"
 fi
 
 ko=$out/build-testkernel/virtio_alt.ko
@@ -271,6 +286,13 @@ vm pci_irq --timeout 600 --host tests/host/pci_irq.sh \
 vm pci_pm --timeout 600 --host tests/host/pci_pm.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=on,page-per-vq=on"
+# Free page hinting (issue 6): a migration to "exec:cat > /dev/null" makes
+# QEMU ask for hints and say DONE; QEMU 7.2 wants an iothread for
+# free-page-hint. page_poison=1 adds PAGE_POISON with a poison value.
+vm pci_balloon_hint --timeout 1500 --host tests/host/pci_balloon_hint.sh \
+	--append page_poison=1 \
+	--qemu-arg "-object iothread,id=io0" \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-hint=on,iothread=io0"
 # The legacy interface: a legacy-only balloon, a transitional rng.
 vm pci_legacy --timeout 600 --host tests/host/pci_legacy.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-modern=on" \
@@ -318,6 +340,12 @@ vm mmio_balloon --machine microvm --timeout 600 \
 vm mmio_balloon_legacy --machine microvm --timeout 600 \
 	--host tests/host/mmio_balloon_legacy.sh \
 	--qemu-arg "-global virtio-mmio.force-legacy=on" "${mmio_devs[@]}"
+# Free page hinting on MMIO version 2, as pci_balloon_hint without poisoning.
+vm mmio_balloon_hint --machine microvm --timeout 1500 \
+	--host tests/host/mmio_balloon_hint.sh \
+	--qemu-arg "-global virtio-mmio.force-legacy=off" \
+	--qemu-arg "-object iothread,id=io0" \
+	--qemu-arg "-device virtio-balloon-device,free-page-hint=on,iothread=io0"
 # Seed 004: legacy queues with QueueAlign 4, 64, 4096, event_idx on and off.
 vm mmio_seed004 --machine microvm --timeout 600 \
 	--host tests/host/mmio_seed004.sh \
@@ -363,14 +391,23 @@ vm mmio_balloon_report --machine microvm --timeout 600 \
 	--host tests/host/mmio_balloon_report.sh \
 	--qemu-arg "-global virtio-mmio.force-legacy=off" \
 	--qemu-arg "-device virtio-balloon-device,free-page-reporting=on"
-# Only the offered rule here: under the negotiated rule the reports reach
-# QEMU's free page hint queue, whose iothread notifies without the BQL, and
-# QEMU 7.2 under TCG aborts now and then (tcg_handle_interrupt assertion);
-# README gives the command for pci_balloon_report_seed_negotiated.
-vm pci_balloon_report_seed_offered --timeout 600 \
-	--host tests/host/pci_balloon_report_seed_offered.sh \
-	--qemu-arg "-object iothread,id=io0" \
-	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-hint=on,free-page-reporting=on,iothread=io0"
+# The seed scenario under both rules, on PCI and MMIO. Under the negotiated
+# rule reporting would reach QEMU's free page hint queue (whose iothread
+# notifies without the BQL: QEMU 7.2 under TCG aborts now and then);
+# balloon_conflict=decline (default) declines it at probe. README gives the
+# command for balloon_conflict=use.
+seed_dev="free-page-hint=on,free-page-reporting=on,iothread=io0"
+for rule in offered negotiated; do
+	vm pci_balloon_report_seed_$rule --timeout 600 \
+		--host tests/host/pci_balloon_report_seed_$rule.sh \
+		--qemu-arg "-object iothread,id=io0" \
+		--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,$seed_dev"
+	vm mmio_balloon_report_seed_$rule --machine microvm --timeout 600 \
+		--host tests/host/mmio_balloon_report_seed_$rule.sh \
+		--qemu-arg "-global virtio-mmio.force-legacy=off" \
+		--qemu-arg "-object iothread,id=io0" \
+		--qemu-arg "-device virtio-balloon-device,$seed_dev"
+done
 vm pci_balloon_report_stuck --timeout 600 \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,free-page-reporting=on"
 vm mmio_balloon_report_stuck --machine microvm --timeout 600 \

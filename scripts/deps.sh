@@ -12,6 +12,8 @@ pkgs=(
 	qemu-system-x86 busybox-static python3 coreutils rsync perl
 	# packaging check (dkms.conf): dkms alone, no recommends, no prompts
 	dkms
+	# userspace benchmark (bench/): callgrind instruction counts
+	valgrind
 )
 
 # One dpkg-query for all; a package it does not know is simply not listed.

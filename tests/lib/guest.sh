@@ -132,9 +132,11 @@ va_mem_is() { [ "$(va_meminfo MemTotal)" -eq "$1" ]; }
 # tests/lib/host_balloon.sh) takes KB at our mark inflate<TAG>: MemTotal must
 # drop by exactly KB (NAME_inflate); after its deflate<TAG> it must come back
 # (NAME_deflate). Marks inflated<TAG> and deflated<TAG> tell the host.
+# Leaves MemTotal before the inflate in va_total0.
 va_balloon_cycle() {
 	_bn=$1 _bk=$2 _bt=${3:-}
 	_b0=$(va_meminfo MemTotal)
+	va_total0=$_b0
 	va_marker "inflate$_bt"
 	if va_wait_for 180 va_mem_is $((_b0 - _bk)); then
 		va_result "${_bn}_inflate" PASS "MemTotal $_b0 -> $(va_meminfo MemTotal) kB"
@@ -232,3 +234,22 @@ _va_listening() { netstat -ltn | grep -q ":$1 "; }
 # Centiseconds since boot, and centiseconds as seconds.
 _va_now_cs() { awk '{ printf "%d", $1 * 100 }' /proc/uptime; }
 _va_secs() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
+
+# va_remove_inflated NAME TOTAL0 KB: mark "reinflate" for the host, which
+# inflates by KB kB again; rmmod must then give every page back (MemTotal
+# back to TOTAL0 kB); mark "removed" and scan for leaks.
+va_remove_inflated() {
+	va_marker reinflate
+	if va_wait_for 180 va_mem_is $(($2 - $3)); then
+		va_check "$1_rmmod" rmmod virtio_alt
+		if va_mem_is "$2"; then
+			va_result "$1_remove_returns_pages" PASS "MemTotal $2 kB after rmmod"
+		else
+			va_result "$1_remove_returns_pages" FAIL "MemTotal $(va_meminfo MemTotal) kB after rmmod, wanted $2"
+		fi
+	else
+		va_result "$1_remove_returns_pages" FAIL "re-inflate did not happen: MemTotal $(va_meminfo MemTotal) kB"
+	fi
+	va_marker removed
+	va_kmemleak_scan "$1_kmemleak"
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* tools/virtio's kernel.h, plus ALIGN() of include/linux/align.h. */
+#ifndef _BENCH_LINUX_KERNEL_H
+#define _BENCH_LINUX_KERNEL_H
+
+#include_next <linux/kernel.h>
+
+#ifndef ALIGN
+#define ALIGN(x, a)	(((x) + ((typeof(x))(a) - 1)) & ~((typeof(x))(a) - 1))
+#endif
+
+#endif

@@ -1,0 +1,1 @@
+pci_balloon_hint.sh

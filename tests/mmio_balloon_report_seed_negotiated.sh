@@ -1,0 +1,1 @@
+pci_balloon_report.sh
