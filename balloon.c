@@ -68,7 +68,7 @@ static int va_choice_set(const char *val, const struct kernel_param *kp)
 	int i = __sysfs_match_string(c->names, c->num, val);
 
 	if (i < 0) {
-		pr_err("%s: '%s' is not one of %s\n", kp->name, val,
+		pr_err("%s: '%.64s' is not one of %s\n", kp->name, val,
 		       c->expected);
 		return -EINVAL;
 	}
@@ -139,7 +139,7 @@ static int va_decline_parse(const char *val, u64 *bits)
 		f = match_string(va_bfeature_names,
 				 ARRAY_SIZE(va_bfeature_names), tok);
 		if (f < 0) {
-			pr_err("balloon_decline: unknown feature '%s'; expected a comma-separated list of must_tell_host, stats_vq, deflate_on_oom, free_page_hint, page_poison, reporting, or none\n",
+			pr_err("balloon_decline: unknown feature '%.64s'; expected a comma-separated list of must_tell_host, stats_vq, deflate_on_oom, free_page_hint, page_poison, reporting, or none\n",
 			       tok);
 			err = -EINVAL;
 			break;

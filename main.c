@@ -25,7 +25,7 @@ static int va_ring_set(const char *val, const struct kernel_param *kp)
 	int i = sysfs_match_string(va_ring_names, val);
 
 	if (i < 0) {
-		pr_err("ring=%s: expected 'alt' or 'intree'\n", val);
+		pr_err("ring=%.64s: expected 'alt' or 'intree'\n", val);
 		return -EINVAL;
 	}
 	va_ring_mode = i;

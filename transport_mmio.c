@@ -74,7 +74,7 @@ static int vm_align_set(const char *val, const struct kernel_param *kp)
 	unsigned int align;
 
 	if (kstrtouint(val, 0, &align) || align < 4 || !is_power_of_2(align)) {
-		pr_err("mmio_align=%s: expected a power of two from 4 up (bytes), e.g. 4096\n",
+		pr_err("mmio_align=%.64s: expected a power of two from 4 up (bytes), e.g. 4096\n",
 		       val);
 		return -EINVAL;
 	}
@@ -1264,8 +1264,8 @@ static int vm_devices_set(const char *val, const struct kernel_param *kp)
 	err = va_mmio_parse_devices(val, vm_cmdline, ARRAY_SIZE(vm_cmdline),
 				    &vm_ncmdline, &bad);
 	if (err == -EINVAL)
-		pr_err("devices=%s: bad %s in '%.*s'; expected %s, comma separated, e.g. 0x200@0xfeb00000:5\n",
-		       val, va_mmio_cmdline_what(bad.err), bad.len,
+		pr_err("devices=%.64s: bad %s in '%.*s'; expected %s, comma separated, e.g. 0x200@0xfeb00000:5\n",
+		       val, va_mmio_cmdline_what(bad.err), min_t(int, bad.len, 64),
 		       val + bad.off, VM_CMDLINE_FORM);
 	return err;
 }

@@ -65,7 +65,7 @@ static int vp_irq_param_set(const char *val, const struct kernel_param *kp)
 	int i = sysfs_match_string(vp_irq_param_names, val);
 
 	if (i < 0) {
-		pr_err("pci_irq=%s: expected auto, msix-per-vq, msix-shared or intx\n",
+		pr_err("pci_irq=%.64s: expected auto, msix-per-vq, msix-shared or intx\n",
 		       val);
 		return -EINVAL;
 	}

@@ -357,6 +357,8 @@ vm mmio_seed004_noevidx --machine microvm --timeout 600 \
 	--qemu-arg "-device virtio-balloon-device,event_idx=off"
 # devices= and mmio_align=, without ACPI: QEMU then lists its devices on
 # the kernel command line.
+# Bad values for every module parameter, at load and at run time (issue 9).
+vm params --timeout 300 --qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 vm mmio_devices --machine microvm --timeout 300 --qemu-arg "-M acpi=off" \
 	--qemu-arg "-global virtio-mmio.force-legacy=off" \
 	--qemu-arg "-device virtio-balloon-device" \
