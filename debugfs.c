@@ -278,9 +278,11 @@ static int ring_show(struct seq_file *s, void *unused)
 	}
 	err = vtr_run_serialized(vd, info, va_dump_locked, s);
 	if (err == -EOPNOTSUPP) {
-		seq_puts(s, info->internal ?
-			 "the transport's own queue (admin): not dumped\n" :
-			 "the driver does not say how it serializes this queue: not dumped\n");
+		seq_puts(s, "no serialization known for this queue: not dumped\n");
+		return 0;
+	}
+	if (err == -ENODEV) {
+		seq_puts(s, "the admin queue is detached: not dumped\n");
 		return 0;
 	}
 	return err;

@@ -60,6 +60,9 @@ struct vtr_vq {
  * @lock: protects @vqs against the interrupt path
  * @debugfs: the device's debugfs directory
  * @show: transport hook printing its details into debugfs "transport"
+ * @run_internal: transport hook running @fn on one of its own queues
+ *	(&vtr_vq.internal: the admin queue) under the serialization it uses
+ *	for that queue; see vtr_run_serialized(). NULL: the transport has none
  * @vq_index: during vtr_find_vqs_at() only, the queue index of each entry
  *	of the queue list; NULL otherwise: named entries take consecutive
  *	indexes from 0, as in the in-tree transports
@@ -72,6 +75,9 @@ struct vtr_device {
 	spinlock_t lock;	/* protects @vqs against the interrupt path */
 	struct dentry *debugfs;
 	void (*show)(struct vtr_device *vd, struct seq_file *s);
+	int (*run_internal)(struct vtr_device *vd, struct virtqueue *vq,
+			    int (*fn)(struct virtqueue *vq, void *arg),
+			    void *arg);
 	const u16 *vq_index;
 };
 
