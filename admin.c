@@ -722,6 +722,34 @@ void va_admin_detach(struct va_admin *a)
 }
 EXPORT_SYMBOL_GPL(va_admin_detach);
 
+/**
+ * va_admin_run_serialized() - run @fn on the admin queue under its lock
+ * @a: the state
+ * @fn: what to run, e.g. vra_dump_ring() for debugfs; it must not sleep
+ * @arg: for @fn
+ *
+ * @a->vq_lock is what every ring operation on the admin queue holds
+ * (submission, the used buffer callback, recovery), so @fn sees the
+ * driver's side of the ring consistent.
+ *
+ * Context: any; takes @a->vq_lock with interrupts off.
+ * Return: what @fn returned, or -ENODEV when no admin queue is attached.
+ */
+int va_admin_run_serialized(struct va_admin *a,
+			    int (*fn)(struct virtqueue *vq, void *arg),
+			    void *arg)
+{
+	unsigned long flags;
+	int ret = -ENODEV;
+
+	spin_lock_irqsave(&a->vq_lock, flags);
+	if (a->vq)
+		ret = fn(a->vq, arg);
+	spin_unlock_irqrestore(&a->vq_lock, flags);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(va_admin_run_serialized);
+
 static void va_admin_show_cmds(struct seq_file *s, const char *what,
 			       const u64 *words)
 {

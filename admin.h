@@ -154,6 +154,9 @@ int va_admin_exec(struct va_admin *a, struct va_admin_cmd *cmd);
 int va_admin_setup(struct va_admin *a);
 unsigned int va_admin_recover(struct va_admin *a);
 void va_admin_detach(struct va_admin *a);
+int va_admin_run_serialized(struct va_admin *a,
+			    int (*fn)(struct virtqueue *vq, void *arg),
+			    void *arg);
 void va_admin_show(struct va_admin *a, struct seq_file *s);
 void va_admin_debugfs(struct va_admin *a, struct dentry *dir);
 const char *va_admin_opcode_name(u16 opcode);

@@ -934,6 +934,28 @@ static const struct virtio_device_id va_balloon_ids[] = {
 	{ }
 };
 
+/*
+ * struct vtr_driver.run_serialized (the debugfs ring dump): each queue's
+ * buffers are added and taken under vb->lock, reporting_vq's under
+ * vb->report_lock. Neither is held while the queues are deleted.
+ */
+static int va_balloon_run_serialized(struct virtio_device *vdev,
+				     struct virtqueue *vq,
+				     int (*fn)(struct virtqueue *vq, void *arg),
+				     void *arg)
+{
+	struct va_balloon *vb = vdev->priv;
+	struct mutex *lock = vq == vb->vqs[VA_BVQ_REPORTING] ?
+			     &vb->report_lock : &vb->lock;
+	int ret;
+
+	if (mutex_lock_interruptible(lock))
+		return -EINTR;
+	ret = fn(vq, arg);
+	mutex_unlock(lock);
+	return ret;
+}
+
 static struct vtr_driver va_balloon_driver = {
 	.driver.driver.name	= "virtio_alt_balloon",
 	.driver.driver.owner	= THIS_MODULE,
@@ -949,6 +971,7 @@ static struct vtr_driver va_balloon_driver = {
 	.driver.restore		= va_balloon_restore,
 #endif
 	.reset_vq		= va_balloon_reset_vq,
+	.run_serialized		= va_balloon_run_serialized,
 };
 
 /**

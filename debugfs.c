@@ -3,13 +3,20 @@
  * virtio-alt debugfs: /sys/kernel/debug/virtio_alt/<device>/
  *
  *   transport   transport name and its details
- *   features    device (offered), driver (accepted) and negotiated bits
+ *   features    device (offered), driver (accepted) and negotiated bits, in
+ *               hex and by name
  *   status      device status byte, decoded
+ *   generation  configuration generation (the transport's generation op)
  *   queue_reset write "INDEX [SIZE]": reset queue INDEX (VIRTIO_F_RING_RESET)
  *               and re-enable it with SIZE entries (default: the same)
  *   vq<N>/info      queue name, ring, size
+ *   vq<N>/layout    format, size, alignment, the three areas' DMA addresses
+ *                   and sizes, ring features
+ *   vq<N>/ring      the live ring (alt ring only), vra_dump_ring(), taken
+ *                   under the driver's serialization of the queue
  *   vq<N>/counters  "name value" lines: the ring's counters (alt), or the
- *                   transport's kicks, irqs and resets (in-tree ring)
+ *                   transport's kicks, irqs and resets (in-tree ring);
+ *                   writing "0" or an empty line resets them
  *
  * Return values of debugfs calls are ignored, as debugfs wants.
  */
@@ -19,7 +26,10 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/virtio_balloon.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
 
 #include "transport.h"
 #include "virtio_ring_alt.h"
@@ -48,15 +58,76 @@ static int transport_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(transport);
 
+/*
+ * Feature bits by their names in the virtio 1.3 specification: the
+ * reserved (transport) range, 6 "Reserved Feature Bits", and the legacy
+ * bits 24 and 27 (6.3); device-specific bits for the devices this module
+ * drives (5.5.3 balloon).
+ */
+static const char * const va_transport_feature_names[64] = {
+	[24] = "VIRTIO_F_NOTIFY_ON_EMPTY",
+	[27] = "VIRTIO_F_ANY_LAYOUT",
+	[28] = "VIRTIO_F_INDIRECT_DESC",
+	[29] = "VIRTIO_F_EVENT_IDX",
+	[32] = "VIRTIO_F_VERSION_1",
+	[33] = "VIRTIO_F_ACCESS_PLATFORM",
+	[34] = "VIRTIO_F_RING_PACKED",
+	[35] = "VIRTIO_F_IN_ORDER",
+	[36] = "VIRTIO_F_ORDER_PLATFORM",
+	[37] = "VIRTIO_F_SR_IOV",
+	[38] = "VIRTIO_F_NOTIFICATION_DATA",
+	[39] = "VIRTIO_F_NOTIF_CONFIG_DATA",
+	[40] = "VIRTIO_F_RING_RESET",
+	[41] = "VIRTIO_F_ADMIN_VQ",
+};
+
+static const char * const va_balloon_feature_names[] = {
+	[VIRTIO_BALLOON_F_MUST_TELL_HOST]	= "VIRTIO_BALLOON_F_MUST_TELL_HOST",
+	[VIRTIO_BALLOON_F_STATS_VQ]		= "VIRTIO_BALLOON_F_STATS_VQ",
+	[VIRTIO_BALLOON_F_DEFLATE_ON_OOM]	= "VIRTIO_BALLOON_F_DEFLATE_ON_OOM",
+	[VIRTIO_BALLOON_F_FREE_PAGE_HINT]	= "VIRTIO_BALLOON_F_FREE_PAGE_HINT",
+	[VIRTIO_BALLOON_F_PAGE_POISON]		= "VIRTIO_BALLOON_F_PAGE_POISON",
+	[VIRTIO_BALLOON_F_REPORTING]		= "VIRTIO_BALLOON_F_PAGE_REPORTING",
+};
+
+/* "<what>_names NAME NAME ... bit N" for every bit set in @bits. */
+static void va_show_feature_names(struct seq_file *s, const char *what,
+				  u32 device_id, u64 bits)
+{
+	const char *name;
+	unsigned int bit;
+
+	seq_printf(s, "%s_names", what);
+	if (!bits)
+		seq_puts(s, " -");
+	for (bit = 0; bit < 64; bit++) {
+		if (!(bits & BIT_ULL(bit)))
+			continue;
+		name = va_transport_feature_names[bit];
+		if (device_id == VIRTIO_ID_BALLOON &&
+		    bit < ARRAY_SIZE(va_balloon_feature_names))
+			name = va_balloon_feature_names[bit];
+		if (name)
+			seq_printf(s, " %s", name);
+		else
+			seq_printf(s, " bit %u", bit);
+	}
+	seq_putc(s, '\n');
+}
+
 static int features_show(struct seq_file *s, void *unused)
 {
 	struct vtr_device *vd = s->private;
 	u64 device = vd->vdev.config->get_features(&vd->vdev);
 	u64 driver = vd->vdev.features;
+	u32 id = vd->vdev.id.device;
 
 	seq_printf(s, "device 0x%016llx\n", device);
 	seq_printf(s, "driver 0x%016llx\n", driver);
 	seq_printf(s, "negotiated 0x%016llx\n", device & driver);
+	va_show_feature_names(s, "device", id, device);
+	va_show_feature_names(s, "driver", id, driver);
+	va_show_feature_names(s, "negotiated", id, device & driver);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(features);
@@ -83,6 +154,20 @@ static int status_show(struct seq_file *s, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);
+
+/* 2.5 / 4.1.4.3 config_generation, 4.2.2 ConfigGeneration. */
+static int generation_show(struct seq_file *s, void *unused)
+{
+	struct vtr_device *vd = s->private;
+	const struct virtio_config_ops *ops = vd->vdev.config;
+
+	if (ops->generation)
+		seq_printf(s, "%u\n", ops->generation(&vd->vdev));
+	else
+		seq_puts(s, "none\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(generation);
 
 /* Take "INDEX [SIZE]"; name the bad token in the log and fail with -EINVAL. */
 static ssize_t queue_reset_write(struct file *file, const char __user *ubuf,
@@ -145,30 +230,158 @@ static int info_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(info);
 
+/*
+ * Spec sizes of the three areas, bytes: 2.7 (split: 16 * size, 6 + 2 *
+ * size, 6 + 8 * size) and 2.8.10 (packed: 16 * size, 4, 4).
+ */
+static int layout_show(struct seq_file *s, void *unused)
+{
+	struct vtr_vq *info = s->private;
+	struct virtqueue *vq = info->vq;
+	struct virtio_device *vdev = vq->vdev;
+	unsigned int num = vaq_vring_size(vq);
+	bool packed = info->alt ? vra_is_packed(vq) :
+			virtio_has_feature(vdev, VIRTIO_F_RING_PACKED);
+
+	seq_printf(s, "format %s\n", packed ? "packed" : "split");
+	seq_printf(s, "size %u\n", num);
+	seq_printf(s, "align %u\n", info->align);
+	seq_printf(s, "desc_addr 0x%016llx\n", (u64)vaq_desc_addr(vq));
+	seq_printf(s, "desc_bytes %zu\n", (size_t)16 * num);
+	seq_printf(s, "driver_addr 0x%016llx\n", (u64)vaq_avail_addr(vq));
+	seq_printf(s, "driver_bytes %zu\n", packed ? 4 : 6 + (size_t)2 * num);
+	seq_printf(s, "device_addr 0x%016llx\n", (u64)vaq_used_addr(vq));
+	seq_printf(s, "device_bytes %zu\n", packed ? 4 : 6 + (size_t)8 * num);
+	seq_printf(s, "event_idx %u\n",
+		   virtio_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX));
+	seq_printf(s, "indirect %u\n",
+		   virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC));
+	seq_printf(s, "in_order %u\n",
+		   virtio_has_feature(vdev, VIRTIO_F_IN_ORDER));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(layout);
+
+static int va_dump_locked(struct virtqueue *vq, void *s)
+{
+	return vra_dump_ring(vq, s);
+}
+
+/* The dump, under the queue's serialization (vtr_run_serialized()). */
+static int ring_show(struct seq_file *s, void *unused)
+{
+	struct vtr_vq *info = s->private;
+	struct vtr_device *vd = to_vtr(info->vq->vdev);
+	int err;
+
+	if (!info->alt) {
+		seq_puts(s, "in-tree ring: its state is private to virtio_ring.c; see layout\n");
+		return 0;
+	}
+	err = vtr_run_serialized(vd, info, va_dump_locked, s);
+	if (err == -EOPNOTSUPP) {
+		seq_puts(s, "no serialization known for this queue: not dumped\n");
+		return 0;
+	}
+	if (err == -ENODEV) {
+		seq_puts(s, "the admin queue is detached: not dumped\n");
+		return 0;
+	}
+	return err;
+}
+
+static int ring_open(struct inode *inode, struct file *file)
+{
+	struct vtr_vq *info = inode->i_private;
+	size_t size = info->alt ? vra_dump_size(info->vq) : PAGE_SIZE;
+
+	return single_open_size(file, ring_show, info, size);
+}
+
+static const struct file_operations ring_fops = {
+	.owner = THIS_MODULE,
+	.open = ring_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static int counters_show(struct seq_file *s, void *unused)
 {
 	struct vtr_vq *info = s->private;
-	const struct vra_stats *st;
+	struct vra_stats st;
 	unsigned int i;
 
 	if (!info->alt) {
 		/* The in-tree ring counts nothing; the transport does. */
-		seq_printf(s, "kicks %llu\n", READ_ONCE(info->notifies));
-		seq_printf(s, "irqs %llu\n", READ_ONCE(info->irqs));
-		seq_printf(s, "resets %llu\n", READ_ONCE(info->resets));
+		seq_printf(s, "kicks %llu\n", READ_ONCE(info->notifies) -
+			   READ_ONCE(info->notifies_base));
+		seq_printf(s, "irqs %llu\n", READ_ONCE(info->irqs) -
+			   READ_ONCE(info->irqs_base));
+		seq_printf(s, "resets %llu\n", READ_ONCE(info->resets) -
+			   READ_ONCE(info->resets_base));
 		return 0;
 	}
-	st = vra_get_stats(info->vq);
+	vra_read_stats(info->vq, &st);
 	for (i = 0; i < VRA_STAT_NR; i++)
-		seq_printf(s, "%s %llu\n", vra_stat_names[i],
-			   READ_ONCE(st->v[i]));
+		seq_printf(s, "%s %llu\n", vra_stat_names[i], st.v[i]);
 	for (i = 0; i < VRA_BROKEN_NR; i++)
 		seq_printf(s, "broken_%s %llu\n", vra_broken_names[i],
-			   READ_ONCE(st->broken[i]));
+			   st.broken[i]);
 	seq_printf(s, "broken %u\n", vra_is_broken(info->vq));
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(counters);
+
+/*
+ * Any write of "0" or of nothing but white space (echo 0 >, echo >)
+ * resets the counters: they count from zero again (vra_reset_stats(); the
+ * transport's, for the in-tree ring). Anything else is refused with
+ * -EINVAL and named in the log.
+ */
+static ssize_t counters_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct vtr_vq *info = ((struct seq_file *)file->private_data)->private;
+	struct device *dev = &info->vq->vdev->dev;
+	char buf[16], *p;
+
+	if (count >= sizeof(buf)) {
+		dev_err(dev, "vq%u/counters: %zu bytes written; write 0 (or an empty line) to reset\n",
+			info->vq->index, count);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	p = strim(buf);
+	if (*p && strcmp(p, "0")) {
+		dev_err(dev, "vq%u/counters: '%s' refused; write 0 (or an empty line) to reset\n",
+			info->vq->index, p);
+		return -EINVAL;
+	}
+	if (info->alt) {
+		vra_reset_stats(info->vq);
+	} else {
+		WRITE_ONCE(info->notifies_base, READ_ONCE(info->notifies));
+		WRITE_ONCE(info->irqs_base, READ_ONCE(info->irqs));
+		WRITE_ONCE(info->resets_base, READ_ONCE(info->resets));
+	}
+	return count;
+}
+
+static int counters_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, counters_show, inode->i_private);
+}
+
+static const struct file_operations counters_fops = {
+	.owner = THIS_MODULE,
+	.open = counters_open,
+	.read = seq_read,
+	.write = counters_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 /**
  * va_debugfs_add_device() - create a device's debugfs files
@@ -183,6 +396,7 @@ void va_debugfs_add_device(struct vtr_device *vd)
 	debugfs_create_file("transport", 0444, dir, vd, &transport_fops);
 	debugfs_create_file("features", 0444, dir, vd, &features_fops);
 	debugfs_create_file("status", 0444, dir, vd, &status_fops);
+	debugfs_create_file("generation", 0444, dir, vd, &generation_fops);
 	debugfs_create_file("queue_reset", 0200, dir, vd, &queue_reset_fops);
 }
 
@@ -200,6 +414,8 @@ void va_debugfs_add_vq(struct vtr_device *vd, struct vtr_vq *info)
 	snprintf(name, sizeof(name), "vq%u", info->vq->index);
 	info->debugfs = debugfs_create_dir(name, va_debugfs_dir(vd));
 	debugfs_create_file("info", 0444, info->debugfs, info, &info_fops);
-	debugfs_create_file("counters", 0444, info->debugfs, info,
+	debugfs_create_file("layout", 0444, info->debugfs, info, &layout_fops);
+	debugfs_create_file("ring", 0444, info->debugfs, info, &ring_fops);
+	debugfs_create_file("counters", 0644, info->debugfs, info,
 			    &counters_fops);
 }

@@ -234,6 +234,7 @@ struct virtqueue *vtr_create_vq_ring(struct vtr_device *vd, bool alt,
 	vq->num_max = num;
 	info->vq = vq;
 	info->alt = alt;
+	info->align = align;
 	info->vector = VIRTIO_MSI_NO_VECTOR;
 	vq->priv = info;
 	spin_lock_irqsave(&vd->lock, flags);
@@ -473,6 +474,46 @@ int vtr_reset_vq_index(struct vtr_device *vd, unsigned int index,
 out:
 	device_unlock(dev);
 	return err;
+}
+
+/**
+ * vtr_run_serialized() - run @fn on a queue under its driver's serialization
+ * @vd: the device
+ * @info: one of its queues, from a file of the queue's debugfs directory
+ * @fn: what to run; its return value is returned
+ * @arg: for @fn
+ *
+ * The driver's own serialization of the queue (struct
+ * vtr_driver.run_serialized): the balloon's vb->lock, or vb->report_lock
+ * for reporting_vq; for the transport's own queues, the transport's
+ * (vtr_device.run_internal; PCI: the admin queue's lock, with interrupts
+ * off, va_admin_run_serialized()). No device lock is taken: the queue's debugfs directory
+ * is removed (waiting for readers) before the queue is deleted, so the
+ * queue and its bound driver outlive the call, and a reader blocked on the
+ * device lock would deadlock with a remove that holds it while deleting
+ * the queues.
+ *
+ * Context: process context, may sleep (in the driver's lock).
+ * Return: what @fn returned; -EINTR if interrupted while waiting for the
+ * lock; -ENODEV if the admin queue is no longer attached; -EOPNOTSUPP for
+ * queues of drivers that do not provide the hook (other modules' drivers,
+ * on the in-tree ring anyway) and of transports without run_internal.
+ */
+int vtr_run_serialized(struct vtr_device *vd, struct vtr_vq *info,
+		       int (*fn)(struct virtqueue *vq, void *arg), void *arg)
+{
+	struct device_driver *d = READ_ONCE(vd->vdev.dev.driver);
+	struct vtr_driver *drv;
+
+	if (info->internal)
+		return vd->run_internal ?
+		       vd->run_internal(vd, info->vq, fn, arg) : -EOPNOTSUPP;
+	if (!d || d->owner != THIS_MODULE)
+		return -EOPNOTSUPP;
+	drv = container_of(d, struct vtr_driver, driver.driver);
+	if (!drv->run_serialized)
+		return -EOPNOTSUPP;
+	return drv->run_serialized(&vd->vdev, info->vq, fn, arg);
 }
 
 /**

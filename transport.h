@@ -28,6 +28,10 @@ struct va_vq_info;
  * @resets: queue resets completed (VIRTIO_F_RING_RESET)
  * @internal: the transport's own queue (the admin queue), not the driver's
  * @debugfs: the queue's debugfs directory
+ * @align: used ring alignment given to the ring at creation, bytes
+ * @notifies_base: @notifies at the last write to debugfs "counters"
+ * @irqs_base: @irqs at the last write to debugfs "counters"
+ * @resets_base: @resets at the last write to debugfs "counters"
  */
 struct vtr_vq {
 	struct list_head node;
@@ -40,6 +44,10 @@ struct vtr_vq {
 	u64 resets;
 	bool internal;
 	struct dentry *debugfs;
+	unsigned int align;
+	u64 notifies_base;
+	u64 irqs_base;
+	u64 resets_base;
 };
 
 /**
@@ -52,6 +60,9 @@ struct vtr_vq {
  * @lock: protects @vqs against the interrupt path
  * @debugfs: the device's debugfs directory
  * @show: transport hook printing its details into debugfs "transport"
+ * @run_internal: transport hook running @fn on one of its own queues
+ *	(&vtr_vq.internal: the admin queue) under the serialization it uses
+ *	for that queue; see vtr_run_serialized(). NULL: the transport has none
  * @vq_index: during vtr_find_vqs_at() only, the queue index of each entry
  *	of the queue list; NULL otherwise: named entries take consecutive
  *	indexes from 0, as in the in-tree transports
@@ -68,6 +79,9 @@ struct vtr_device {
 	spinlock_t lock;	/* protects @vqs against the interrupt path */
 	struct dentry *debugfs;
 	void (*show)(struct vtr_device *vd, struct seq_file *s);
+	int (*run_internal)(struct vtr_device *vd, struct virtqueue *vq,
+			    int (*fn)(struct virtqueue *vq, void *arg),
+			    void *arg);
 	const u16 *vq_index;
 	u8 status;
 	u64 features_refused;
@@ -88,14 +102,25 @@ static inline struct vtr_vq *to_vtr_vq(const struct virtqueue *vq)
  *	typically by taking the driver's own lock around vaq_reset(). Called
  *	with the device lock held, after probe and before remove. NULL if the
  *	driver cannot have its queues reset from outside.
+ * @run_serialized: call @fn(@vq, @arg) under the serialization the driver
+ *	uses around vaq_add_*() and vaq_get_buf() on @vq (its own lock), and
+ *	return what @fn returned, or -EINTR if a signal came while waiting
+ *	for it. Called without the device lock, only while @vq exists (from
+ *	a file in the queue's debugfs directory, which vtr_del_vq() removes
+ *	first), so the driver is bound; the driver must not hold that lock
+ *	while it deletes its queues. NULL if the driver does not say.
  *
  * The debugfs action queue_reset reaches the driver through @reset_vq, so
- * only drivers of this module take part in it.
+ * only drivers of this module take part in it; the ring dump (debugfs
+ * vq<N>/ring) goes through @run_serialized.
  */
 struct vtr_driver {
 	struct virtio_driver driver;
 	int (*reset_vq)(struct virtio_device *vdev, struct virtqueue *vq,
 			unsigned int num);
+	int (*run_serialized)(struct virtio_device *vdev, struct virtqueue *vq,
+			      int (*fn)(struct virtqueue *vq, void *arg),
+			      void *arg);
 };
 
 /* main.c: ring= parameter */
@@ -132,6 +157,8 @@ int vtr_reset_vq(struct virtqueue *vq, unsigned int num,
 		 void (*recycle)(struct virtqueue *vq, void *buf));
 int vtr_reset_vq_index(struct vtr_device *vd, unsigned int index,
 		       unsigned int num);
+int vtr_run_serialized(struct vtr_device *vd, struct vtr_vq *info,
+		       int (*fn)(struct virtqueue *vq, void *arg), void *arg);
 void vtr_vq_stop(struct vtr_device *vd, struct virtqueue *vq);
 void vtr_vq_restart(struct vtr_device *vd, struct virtqueue *vq);
 irqreturn_t vtr_vq_interrupt(int irq, void *opaque);

@@ -1412,6 +1412,14 @@ static int vp_map(struct vp_alt_device *vp)
 	return 0;
 }
 
+/* vtr_device.run_internal: the admin queue is our only own queue. */
+static int vp_run_internal(struct vtr_device *vd, struct virtqueue *vq,
+			   int (*fn)(struct virtqueue *vq, void *arg),
+			   void *arg)
+{
+	return va_admin_run_serialized(&to_vp(&vd->vdev)->admin, fn, arg);
+}
+
 static int vp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct vp_alt_device *vp;
@@ -1431,6 +1439,7 @@ static int vp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	va_admin_init(&vp->admin, &vp->vtr.vdev.dev, VP_ADMIN_TIMEOUT_MS);
 	vtr_init(&vp->vtr, "pci");
 	vp->vtr.show = vp_show;
+	vp->vtr.run_internal = vp_run_internal;
 	vp->vtr.vdev.dev.parent = &pdev->dev;
 	vp->vtr.vdev.dev.release = vp_release;
 	vp->vtr.vdev.config = &vp_config_ops;

@@ -18,6 +18,7 @@
 
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "virtio_ring_alt_internal.h"
@@ -1175,3 +1176,196 @@ const struct vra_stats *vra_get_stats(const struct virtqueue *vq)
 	return &container_of(vq, struct vra_virtqueue, vq)->stats;
 }
 EXPORT_SYMBOL_GPL(vra_get_stats);
+
+/**
+ * vra_read_stats() - the queue's counters since the last vra_reset_stats()
+ * @vq: the queue
+ * @out: filled with each counter minus its value at the last
+ *	vra_reset_stats() (the value since creation if never reset)
+ *
+ * Context: any; each counter is read once with READ_ONCE(), so counters
+ * taken while the queue runs need not be consistent with each other.
+ */
+void vra_read_stats(const struct virtqueue *vq, struct vra_stats *out)
+{
+	const struct vra_virtqueue *v = container_of(vq, struct vra_virtqueue,
+						     vq);
+	unsigned int i;
+
+	for (i = 0; i < VRA_STAT_NR; i++)
+		out->v[i] = READ_ONCE(v->stats.v[i]) -
+			    READ_ONCE(v->stats_base.v[i]);
+	for (i = 0; i < VRA_BROKEN_NR; i++)
+		out->broken[i] = READ_ONCE(v->stats.broken[i]) -
+				 READ_ONCE(v->stats_base.broken[i]);
+}
+EXPORT_SYMBOL_GPL(vra_read_stats);
+
+/**
+ * vra_reset_stats() - make vra_read_stats() count from zero again
+ * @_vq: the queue
+ *
+ * Records the current counters as the zero point of vra_read_stats(). The
+ * counters themselves, which vra_get_stats() returns and the tracepoints
+ * follow, keep counting from the queue's creation: nothing the queue's
+ * writers (the caller's serialization, the interrupt handler) update is
+ * written here, so a reset never races with them. The broken state of the
+ * queue is not a counter and stays.
+ *
+ * Context: any; a vra_read_stats() running at the same time may see some
+ * counters reset and others not.
+ */
+void vra_reset_stats(struct virtqueue *_vq)
+{
+	struct vra_virtqueue *vq = to_vvq(_vq);
+	unsigned int i;
+
+	for (i = 0; i < VRA_STAT_NR; i++)
+		WRITE_ONCE(vq->stats_base.v[i], READ_ONCE(vq->stats.v[i]));
+	for (i = 0; i < VRA_BROKEN_NR; i++)
+		WRITE_ONCE(vq->stats_base.broken[i],
+			   READ_ONCE(vq->stats.broken[i]));
+}
+EXPORT_SYMBOL_GPL(vra_reset_stats);
+
+void vra_dump_desc_flags(struct seq_file *s, u16 flags)
+{
+	/* By bit number: VRING_DESC_F_NEXT, _WRITE, _INDIRECT are 1, 2, 4. */
+	static const char * const names[16] = {
+		[0]				= "NEXT",
+		[1]				= "WRITE",
+		[2]				= "INDIRECT",
+		[VRING_PACKED_DESC_F_AVAIL]	= "AVAIL",
+		[VRING_PACKED_DESC_F_USED]	= "USED",
+	};
+	unsigned int bit;
+	bool first = true;
+
+	seq_printf(s, " flags 0x%04x ", flags);
+	if (!flags)
+		seq_putc(s, '-');
+	for (bit = 0; bit < 16; bit++) {
+		if (!(flags & BIT(bit)))
+			continue;
+		if (!first)
+			seq_putc(s, '|');
+		first = false;
+		if (names[bit])
+			seq_puts(s, names[bit]);
+		else
+			seq_printf(s, "bit %u", bit);
+	}
+}
+
+/* One buffer's indirect table, at most *@budget entries of it. */
+static void vra_dump_indirect(const struct vra_virtqueue *vq, unsigned int id,
+			      const struct vra_indir *in, struct seq_file *s,
+			      unsigned int *budget)
+{
+	const struct vring_packed_desc *packed = in->table;
+	const struct vring_desc *split = in->table;
+	unsigned int i;
+
+	for (i = 0; i < in->n; i++) {
+		if (!*budget) {
+			seq_printf(s, "indirect %u ... %u more\n", id, in->n - i);
+			return;
+		}
+		--*budget;
+		seq_printf(s, "indirect %u %u", id, i);
+		if (vq->packed_ring)
+			vra_packed_dump_desc(s, &packed[i]);
+		else
+			vra_split_dump_desc(vq, s, &split[i]);
+	}
+}
+
+/**
+ * vra_dump_size() - a first guess of the size of vra_dump_ring()'s output
+ * @vq: the queue
+ *
+ * For single_open_size(); seq_file grows its buffer when the guess is
+ * short. At most about 100 bytes for each of the entries vra_dump_ring()
+ * prints (VRA_DUMP_MAX_ENTRIES per section).
+ *
+ * Context: any.
+ * Return: bytes.
+ */
+size_t vra_dump_size(const struct virtqueue *vq)
+{
+	unsigned int num = container_of(vq, struct vra_virtqueue, vq)->num;
+
+	return 512 + 100 * 4 * min_t(size_t, num, VRA_DUMP_MAX_ENTRIES);
+}
+EXPORT_SYMBOL_GPL(vra_dump_size);
+
+/**
+ * vra_dump_ring() - print the live ring, readable, into a seq_file
+ * @_vq: the queue
+ * @s: where to print; for a caller outside seq_file (KUnit), a struct
+ *	seq_file whose buf and size are set
+ *
+ * One "name value ..." line per item: the format, size, ring features,
+ * broken state and the driver's free-list position, then the layout's part
+ * (virtio 1.3, 2.7 split: "desc" lines of the descriptor table with
+ * addr, len, flags decoded and next, the available ring's flags, idx and
+ * used_event with one "avail SLOT head ID" line per slot, the used ring's
+ * flags, idx and avail_event with one "used SLOT id ID len LEN" line per
+ * slot, "new" on those the driver has not taken yet; 2.8 packed: "desc"
+ * lines with addr, len, id and AVAIL/USED/WRITE/NEXT/INDIRECT decoded,
+ * the driver's wrap counter and the wrap counter the driver expects the
+ * device to write next, both event suppression areas), then one
+ * "inflight id ID descs N in_len BYTES indirect ENTRIES" line per buffer in
+ * flight (from driver-private state) followed by its indirect table's
+ * entries. Each section prints at most VRA_DUMP_MAX_ENTRIES entries and
+ * ends with "<section> ... N more" when it has more; the output is bounded
+ * whatever the queue size. Values the device writes are read once each,
+ * as they are, without checking (this is for looking at a device that
+ * gets them wrong).
+ *
+ * Context: any that does not sleep is fine (nothing sleeps here), but the
+ * caller must hold the queue's serialization, the same the callers of
+ * vra_add_sgs() and vra_get_buf() hold, so that the driver's side is
+ * consistent; the device may still write the device area meanwhile.
+ * Return: 0. Whether everything fitted is the seq_file's business
+ * (seq_has_overflowed()).
+ */
+int vra_dump_ring(struct virtqueue *_vq, struct seq_file *s)
+{
+	struct vra_virtqueue *vq = to_vvq(_vq);
+	unsigned int id, shown = 0, more = 0, budget = VRA_DUMP_MAX_ENTRIES;
+
+	seq_printf(s, "format %s\n", vq->packed_ring ? "packed" : "split");
+	seq_printf(s, "size %u\n", vq->num);
+	seq_printf(s, "event_idx %u\nindirect %u\nin_order %u\n", vq->event,
+		   vq->indirect, vq->in_order);
+	seq_printf(s, "broken %u\n", READ_ONCE(vq->broken));
+	seq_printf(s, "in_flight %u\nnum_free %u\nfree_head %u\nnum_added %u\n",
+		   vq->in_flight, vq->vq.num_free, vq->free_head,
+		   vq->num_added);
+	if (vq->packed_ring)
+		vra_packed_dump(vq, s);
+	else
+		vra_split_dump(vq, s);
+
+	for (id = 0; id < vq->num; id++) {
+		const struct vra_state *st = &vq->state[id];
+
+		if (!st->data)
+			continue;
+		if (shown == VRA_DUMP_MAX_ENTRIES) {
+			more++;
+			continue;
+		}
+		shown++;
+		seq_printf(s, "inflight id %u descs %u in_len %u indirect %u\n",
+			   id, st->ndescs, st->in_len,
+			   st->indir ? st->indir->n : 0);
+		if (st->indir)
+			vra_dump_indirect(vq, id, st->indir, s, &budget);
+	}
+	if (more)
+		seq_printf(s, "inflight ... %u more\n", more);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vra_dump_ring);

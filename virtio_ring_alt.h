@@ -64,6 +64,15 @@ struct vra_stats {
 };
 
 extern const char * const vra_stat_names[VRA_STAT_NR];
+
+struct seq_file;
+
+/*
+ * Most entries vra_dump_ring() prints per section (descriptor table,
+ * available ring, used ring, buffers in flight, indirect entries); the
+ * rest of a section is summarized in one "... N more" line.
+ */
+#define VRA_DUMP_MAX_ENTRIES 1024
 extern const char * const vra_broken_names[VRA_BROKEN_NR];
 
 /**
@@ -121,6 +130,10 @@ dma_addr_t vra_get_desc_addr(const struct virtqueue *vq);
 dma_addr_t vra_get_avail_addr(const struct virtqueue *vq);
 dma_addr_t vra_get_used_addr(const struct virtqueue *vq);
 const struct vra_stats *vra_get_stats(const struct virtqueue *vq);
+void vra_read_stats(const struct virtqueue *vq, struct vra_stats *out);
+void vra_reset_stats(struct virtqueue *vq);
+int vra_dump_ring(struct virtqueue *vq, struct seq_file *s);
+size_t vra_dump_size(const struct virtqueue *vq);
 bool vra_is_packed(const struct virtqueue *vq);
 void vra_set_strict_len(struct virtqueue *vq, bool strict);
 u32 vra_notification_data(const struct virtqueue *vq);

@@ -104,6 +104,7 @@ struct vra_virtqueue {
 	struct vra_desc_extra *extra;
 	struct vra_state *state;
 	struct vra_stats stats;
+	struct vra_stats stats_base;	/* vra_reset_stats(): the zero point */
 
 	union {
 		struct vra_split split;
@@ -455,5 +456,67 @@ bool vra_packed_enable_cb_delayed(struct vra_virtqueue *vq);
  * Return: next_avail_idx in bits 0-14, the avail wrap counter in bit 15.
  */
 u32 vra_packed_notification_data(const struct vra_virtqueue *vq);
+
+/*
+ * The layouts' halves of vra_dump_ring() (see its kernel-doc for the
+ * format, the bound and the locking). Each prints its own section after
+ * the common header; vra_*_dump_desc() print one descriptor, of the ring
+ * or of an indirect table.
+ */
+
+/**
+ * vra_split_dump() - print the split ring: descriptor table, avail, used
+ * @vq: the queue, under the caller's serialization
+ * @s: where to print
+ *
+ * Context: as vra_dump_ring().
+ */
+void vra_split_dump(const struct vra_virtqueue *vq, struct seq_file *s);
+
+/**
+ * vra_split_dump_desc() - print one split descriptor (2.7.5)
+ * @vq: the queue, for its byte order
+ * @s: where to print
+ * @d: the descriptor, in the ring or an indirect table
+ *
+ * Prints " addr A len L flags F NAMES next N" and a newline.
+ *
+ * Context: as vra_dump_ring().
+ */
+void vra_split_dump_desc(const struct vra_virtqueue *vq, struct seq_file *s,
+			 const struct vring_desc *d);
+
+/**
+ * vra_packed_dump() - print the packed ring: descriptors, wrap counters,
+ * both event suppression areas
+ * @vq: the queue, under the caller's serialization
+ * @s: where to print
+ *
+ * Context: as vra_dump_ring().
+ */
+void vra_packed_dump(const struct vra_virtqueue *vq, struct seq_file *s);
+
+/**
+ * vra_packed_dump_desc() - print one packed descriptor (2.8.13)
+ * @s: where to print
+ * @d: the descriptor, in the ring or an indirect table
+ *
+ * Prints " addr A len L id I flags F NAMES" and a newline.
+ *
+ * Context: as vra_dump_ring().
+ */
+void vra_packed_dump_desc(struct seq_file *s, const struct vring_packed_desc *d);
+
+/**
+ * vra_dump_desc_flags() - print VRING_DESC_F_* / packed flag names
+ * @s: where to print
+ * @flags: the flags, CPU byte order
+ *
+ * Prints " flags 0xXXXX NAME|NAME" (or "-" for none); unknown bits as
+ * "bit N".
+ *
+ * Context: any.
+ */
+void vra_dump_desc_flags(struct seq_file *s, u16 flags);
 
 #endif /* _VIRTIO_RING_ALT_INTERNAL_H */

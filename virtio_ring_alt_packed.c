@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "virtio_ring_alt_internal.h"
@@ -328,4 +329,56 @@ u32 vra_packed_notification_data(const struct vra_virtqueue *vq)
 {
 	return vq->packed.next_avail_idx |
 	       vq->packed.avail_wrap << VRA_WRAP_SHIFT;
+}
+
+static void vra_packed_dump_event(struct seq_file *s, const char *name,
+				  const struct vring_packed_desc_event *e)
+{
+	static const char * const modes[] = {
+		[VRING_PACKED_EVENT_FLAG_ENABLE]	= "ENABLE",
+		[VRING_PACKED_EVENT_FLAG_DISABLE]	= "DISABLE",
+		[VRING_PACKED_EVENT_FLAG_DESC]		= "DESC",
+	};
+	u16 flags = le16_to_cpu(READ_ONCE(e->flags));
+	u16 off_wrap = le16_to_cpu(READ_ONCE(e->off_wrap));
+	u16 off = off_wrap & ~BIT(VRA_WRAP_SHIFT);
+
+	seq_printf(s, "%s flags 0x%04x %s off %u wrap %u\n", name, flags,
+		   flags < ARRAY_SIZE(modes) ? modes[flags] : "reserved",
+		   off, off_wrap >> VRA_WRAP_SHIFT);
+}
+
+void vra_packed_dump_desc(struct seq_file *s, const struct vring_packed_desc *d)
+{
+	seq_printf(s, " addr 0x%016llx len %u id %u",
+		   le64_to_cpu(READ_ONCE(d->addr)),
+		   le32_to_cpu(READ_ONCE(d->len)),
+		   le16_to_cpu(READ_ONCE(d->id)));
+	vra_dump_desc_flags(s, le16_to_cpu(READ_ONCE(d->flags)));
+	seq_putc(s, '\n');
+}
+
+void vra_packed_dump(const struct vra_virtqueue *vq, struct seq_file *s)
+{
+	const struct vra_packed *p = &vq->packed;
+	unsigned int i, n = min_t(unsigned int, vq->num, VRA_DUMP_MAX_ENTRIES);
+
+	/*
+	 * 2.8.1: the driver's ring wrap counter, for what it makes
+	 * available, and the one it expects the device to write in the next
+	 * used descriptor (at last_used_idx).
+	 */
+	seq_printf(s, "next_avail_idx %u\ndriver_wrap_counter %u\n",
+		   p->next_avail_idx, p->avail_wrap);
+	seq_printf(s, "last_used_idx %u\ndevice_wrap_counter %u\n",
+		   p->last_used_idx, p->used_wrap);
+	for (i = 0; i < n; i++) {
+		seq_printf(s, "desc %u", i);
+		vra_packed_dump_desc(s, &p->desc[i]);
+	}
+	if (vq->num > n)
+		seq_printf(s, "desc ... %u more\n", vq->num - n);
+	/* 2.8.10: the driver area is the driver's, the device area the device's. */
+	vra_packed_dump_event(s, "driver_event", p->driver);
+	vra_packed_dump_event(s, "device_event", p->device);
 }

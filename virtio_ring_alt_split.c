@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "virtio_ring_alt_internal.h"
@@ -310,4 +311,77 @@ void vra_split_unexpose(struct vra_virtqueue *vq)
 u32 vra_split_notification_data(const struct vra_virtqueue *vq)
 {
 	return vq->split.avail_idx_shadow;
+}
+
+/* Print at most VRA_DUMP_MAX_ENTRIES lines of a section; say what is left. */
+static void vra_split_more(struct seq_file *s, const char *section,
+			   unsigned int num)
+{
+	if (num > VRA_DUMP_MAX_ENTRIES)
+		seq_printf(s, "%s ... %u more\n", section,
+			   num - VRA_DUMP_MAX_ENTRIES);
+}
+
+void vra_split_dump_desc(const struct vra_virtqueue *vq, struct seq_file *s,
+			 const struct vring_desc *d)
+{
+	struct virtio_device *vdev = vq->vq.vdev;
+
+	seq_printf(s, " addr 0x%016llx len %u",
+		   virtio64_to_cpu(vdev, READ_ONCE(d->addr)),
+		   virtio32_to_cpu(vdev, READ_ONCE(d->len)));
+	vra_dump_desc_flags(s, virtio16_to_cpu(vdev, READ_ONCE(d->flags)));
+	seq_printf(s, " next %u\n", virtio16_to_cpu(vdev, READ_ONCE(d->next)));
+}
+
+void vra_split_dump(const struct vra_virtqueue *vq, struct seq_file *s)
+{
+	struct virtio_device *vdev = vq->vq.vdev;
+	const struct vra_split *sp = &vq->split;
+	const struct vring *vr = &sp->vring;
+	unsigned int i, n = min_t(unsigned int, vq->num, VRA_DUMP_MAX_ENTRIES);
+	u16 flags, idx, pending;
+
+	seq_printf(s, "avail_idx_shadow %u\nlast_used_idx %u\n",
+		   sp->avail_idx_shadow, sp->last_used_idx);
+
+	for (i = 0; i < n; i++) {
+		seq_printf(s, "desc %u", i);
+		vra_split_dump_desc(vq, s, &vr->desc[i]);
+	}
+	vra_split_more(s, "desc", vq->num);
+
+	flags = virtio16_to_cpu(vdev, READ_ONCE(vr->avail->flags));
+	seq_printf(s, "avail_ring flags 0x%04x %s idx %u used_event %u\n",
+		   flags, flags == VRING_AVAIL_F_NO_INTERRUPT ? "NO_INTERRUPT" :
+		   flags ? "?" : "-",
+		   virtio16_to_cpu(vdev, READ_ONCE(vr->avail->idx)),
+		   virtio16_to_cpu(vdev, READ_ONCE(vring_used_event(vr))));
+	for (i = 0; i < n; i++)
+		seq_printf(s, "avail %u head %u\n", i,
+			   virtio16_to_cpu(vdev, READ_ONCE(vr->avail->ring[i])));
+	vra_split_more(s, "avail", vq->num);
+
+	/* The device area: read once, shown as the device wrote it. */
+	flags = virtio16_to_cpu(vdev, READ_ONCE(vr->used->flags));
+	idx = virtio16_to_cpu(vdev, READ_ONCE(vr->used->idx));
+	pending = idx - sp->last_used_idx;
+	if (pending > vq->num)
+		pending = 0;	/* nonsense from the device: mark nothing */
+	seq_printf(s, "used_ring flags 0x%04x %s idx %u avail_event %u\n",
+		   flags, flags == VRING_USED_F_NO_NOTIFY ? "NO_NOTIFY" :
+		   flags ? "?" : "-", idx,
+		   virtio16_to_cpu(vdev, READ_ONCE(vring_avail_event(vr))));
+	for (i = 0; i < n; i++) {
+		/* Slots the device filled since the driver last took one. */
+		bool new = (u16)((i - sp->last_used_idx) & (vq->num - 1)) <
+			   pending;
+
+		seq_printf(s, "used %u id %u len %u%s\n", i,
+			   virtio32_to_cpu(vdev, READ_ONCE(vr->used->ring[i].id)),
+			   virtio32_to_cpu(vdev,
+					   READ_ONCE(vr->used->ring[i].len)),
+			   new ? " new" : "");
+	}
+	vra_split_more(s, "used", vq->num);
 }

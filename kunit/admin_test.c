@@ -287,6 +287,28 @@ static void adm_expect_line(struct kunit *test, const char *buf,
 	KUNIT_FAIL(test, "no line \"%s\" in:\n%s", want, buf);
 }
 
+static int adm_dump(struct virtqueue *vq, void *s)
+{
+	return vra_dump_ring(vq, s);
+}
+
+/* A line of @buf starting with @prefix contains @part. */
+static void adm_expect_in_line(struct kunit *test, const char *buf,
+			       const char *prefix, const char *part)
+{
+	size_t n = strlen(prefix);
+	const char *p, *end;
+
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, prefix, n))
+			continue;
+		end = strchrnul(p, '\n');
+		if (strnstr(p, part, end - p))
+			return;
+	}
+	KUNIT_FAIL(test, "no line \"%s...%s\" in:\n%s", prefix, part, buf);
+}
+
 /* ---- setup succeeds ---- */
 
 struct adm_ring {
@@ -544,6 +566,32 @@ static void admin_no_answer_times_out(struct kunit *test)
 	flush_work(&d->work);
 	KUNIT_EXPECT_EQ(test, vdm_pending(d->m), 1);
 	KUNIT_EXPECT_EQ(test, d->m->vq->num_free, r->num - 2);
+
+	/*
+	 * The ring dump under the admin queue's lock (debugfs vq<N>/ring)
+	 * names the command left on the stopped queue: id 0, a
+	 * device-readable descriptor chained to a device-writable one.
+	 */
+	{
+		char *buf = kunit_kzalloc(test, SZ_64K, GFP_KERNEL);
+		struct seq_file s = { .buf = buf, .size = SZ_64K };
+
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		KUNIT_ASSERT_EQ(test, va_admin_run_serialized(a, adm_dump, &s),
+				0);
+		KUNIT_ASSERT_LT(test, s.count, SZ_64K);
+		buf[s.count] = '\0';
+		adm_expect_line(test, buf, "broken 1");
+		adm_expect_line(test, buf, "in_flight 1");
+		adm_expect_in_line(test, buf, "inflight id 0 ",
+				   "descs 2 in_len ");
+		adm_expect_in_line(test, buf, "desc 0 ", r->packed ?
+				   "flags 0x0081 NEXT|AVAIL" :
+				   "flags 0x0001 NEXT next 1");
+		adm_expect_in_line(test, buf, "desc 1 ", r->packed ?
+				   "flags 0x0082 WRITE|AVAIL" :
+				   "flags 0x0002 WRITE");
+	}
 
 	notifies = d->m->c.notifies;
 	KUNIT_EXPECT_EQ(test, va_admin_exec(a, &cmd), -EIO);

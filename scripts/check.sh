@@ -327,6 +327,16 @@ vm pci_stat --timeout 600 --host tests/host/pci_stat.sh \
 	--guest-lib scripts/virtio-alt-stat \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 
+# Every debugfs file of the balloon (alt ring) and of an in-tree rng queue
+# against a known state, split and packed; vq<N>/layout and the inflate
+# queue's ring indexes compared with QEMU's (x-query-virtio-queue-status).
+vm pci_debugfs --timeout 600 --host tests/host/pci_debugfs.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
+	--qemu-arg "-device virtio-rng-pci,disable-legacy=on"
+vm pci_debugfs_packed --timeout 600 --host tests/host/pci_debugfs_packed.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,packed=on" \
+	--qemu-arg "-device virtio-rng-pci,disable-legacy=on"
+
 # MMIO on microvm (ACPI: LNRO0005 devices): the balloon on version 2 and
 # on legacy version 1, with the in-tree virtio_rng and virtio_blk beside it.
 truncate -s 8M "$out/mmio-disk.img"

@@ -1,0 +1,1 @@
+pci_debugfs.sh
