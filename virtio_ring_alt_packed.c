@@ -77,16 +77,19 @@ static void vra_packed_advance(struct vra_virtqueue *vq, u16 *pos)
 }
 
 int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		   unsigned int out_sgs, unsigned int in_sgs,
-		   unsigned int total, void *data, gfp_t gfp)
+		   unsigned int out_sgs, unsigned int in_sgs, void *data,
+		   gfp_t gfp)
 {
 	struct vra_packed *p = &vq->packed;
-	unsigned int id = vq->free_head, i, n, last = id;
+	unsigned int id = vq->free_head, i, n, last = id, total;
 	u16 head = p->next_avail_idx, pos = head, head_flags = 0;
 	struct vra_indir *in;
 	u32 in_len;
 	int ndescs;
 
+	total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
+	if (unlikely(!total))
+		return -EINVAL;
 	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp, &in,
 				&in_len);
 	if (ndescs < 0)
@@ -110,6 +113,7 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	}
 
 	vra_track_buffer(vq, id, last, ndescs, data, in, in_len);
+	trace_virtio_alt_add(&vq->vq, id, ndescs, !!in);
 
 	/*
 	 * The rest of the chain must be visible before the head's flags make
@@ -141,14 +145,15 @@ bool vra_packed_kick_prepare(struct vra_virtqueue *vq)
 	virtio_mb(vq->weak_barriers);
 	flags = le16_to_cpu(READ_ONCE(p->device->flags));
 	if (!vq->event || flags != VRING_PACKED_EVENT_FLAG_DESC)
-		return flags != VRING_PACKED_EVENT_FLAG_DISABLE;
+		return vra_kick_done(vq,
+				     flags != VRING_PACKED_EVENT_FLAG_DISABLE);
 
 	off_wrap = le16_to_cpu(READ_ONCE(p->device->off_wrap));
 	event = off_wrap & ~BIT(VRA_WRAP_SHIFT);
 	/* An offset in the previous lap lies num slots back. */
 	if (!!(off_wrap >> VRA_WRAP_SHIFT) != p->avail_wrap)
 		event -= vq->num;
-	return vring_need_event(event, new, old);
+	return vra_kick_done(vq, vring_need_event(event, new, old));
 }
 
 static bool vra_packed_is_used(const struct vra_virtqueue *vq, u16 pos,
@@ -252,6 +257,7 @@ in_order:
 		virtio_store_mb(vq->weak_barriers, &p->driver->off_wrap,
 				cpu_to_le16(pos | p->used_wrap << VRA_WRAP_SHIFT));
 	}
+	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
 }
 

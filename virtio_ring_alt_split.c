@@ -95,16 +95,19 @@ void vra_split_fill_table(struct vra_virtqueue *vq, struct vra_indir *in)
 }
 
 int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		  unsigned int out_sgs, unsigned int in_sgs,
-		  unsigned int total, void *data, gfp_t gfp)
+		  unsigned int out_sgs, unsigned int in_sgs, void *data,
+		  gfp_t gfp)
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
-	unsigned int head = vq->free_head, i, n, last = head;
+	unsigned int head = vq->free_head, i, n, last = head, total;
 	struct vra_indir *in;
 	u32 in_len;
 	int ndescs;
 
+	total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
+	if (unlikely(!total))
+		return -EINVAL;
 	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp, &in,
 				&in_len);
 	if (ndescs < 0)
@@ -117,6 +120,7 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	}
 
 	vra_track_buffer(vq, head, last, ndescs, data, in, in_len);
+	trace_virtio_alt_add(&vq->vq, head, ndescs, !!in);
 	s->vring.avail->ring[s->avail_idx_shadow & (vq->num - 1)] =
 		cpu_to_virtio16(vdev, head);
 	/*
@@ -152,10 +156,11 @@ bool vra_split_kick_prepare(struct vra_virtqueue *vq)
 		u16 event = virtio16_to_cpu(vq->vq.vdev,
 					    vring_avail_event(&s->vring));
 
-		return vring_need_event(event, new, old);
+		return vra_kick_done(vq, vring_need_event(event, new, old));
 	}
-	return !(s->vring.used->flags &
-		 cpu_to_virtio16(vq->vq.vdev, VRING_USED_F_NO_NOTIFY));
+	return vra_kick_done(vq, !(s->vring.used->flags &
+				   cpu_to_virtio16(vq->vq.vdev,
+						   VRING_USED_F_NO_NOTIFY)));
 }
 
 bool vra_split_more_used(const struct vra_virtqueue *vq)
@@ -238,6 +243,7 @@ in_order:
 				&vring_used_event(&s->vring),
 				cpu_to_virtio16(vdev, s->last_used_idx));
 	}
+	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
 }
 
