@@ -434,7 +434,9 @@ static __always_inline bool vra_kick_done(struct vra_virtqueue *vq,
  * used element (2.7.8, 2.8.21), _more_used peeks for one, the _cb
  * functions write the driver's event suppression, _unexpose withdraws a
  * split available entry, _notification_data gives bits 16-31 of the
- * VIRTIO_F_NOTIFICATION_DATA value (2.9).
+ * VIRTIO_F_NOTIFICATION_DATA value (2.9). Those on the interrupt path
+ * (_more_used, _enable_cb_prepare, _poll) are inline here, so that
+ * vra_interrupt() and vra_enable_cb() pay no call for them.
  */
 
 /**
@@ -493,7 +495,12 @@ void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
  * Context: any, including hard interrupt.
  * Return: true if vra_split_get_buf() has something to look at.
  */
-bool vra_split_more_used(const struct vra_virtqueue *vq);
+static inline bool vra_split_more_used(const struct vra_virtqueue *vq)
+{
+	return READ_ONCE(vq->batch_left) || vq->split.last_used_idx !=
+	       virtio16_to_cpu(vq->vq.vdev,
+			       READ_ONCE(vq->split.vring.used->idx));
+}
 
 /**
  * vra_split_disable_cb() - ask for no used buffer notifications (2.7.7)
@@ -510,7 +517,23 @@ void vra_split_disable_cb(struct vra_virtqueue *vq);
  * Context: as vra_enable_cb_prepare().
  * Return: the used index to give vra_split_poll().
  */
-unsigned int vra_split_enable_cb_prepare(struct vra_virtqueue *vq);
+static inline unsigned int
+vra_split_enable_cb_prepare(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+
+	if (s->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
+		s->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
+		if (!vq->event)
+			s->vring.avail->flags =
+				cpu_to_virtio16(vq->vq.vdev,
+						s->avail_flags_shadow);
+	}
+	if (vq->event)
+		vring_used_event(&s->vring) =
+			cpu_to_virtio16(vq->vq.vdev, s->last_used_idx);
+	return s->last_used_idx;
+}
 
 /**
  * vra_split_poll() - tell whether the used index moved past @last
@@ -520,7 +543,13 @@ unsigned int vra_split_enable_cb_prepare(struct vra_virtqueue *vq);
  * Context: any; the caller issued the barrier.
  * Return: true if buffers were used since.
  */
-bool vra_split_poll(const struct vra_virtqueue *vq, unsigned int last);
+static inline bool vra_split_poll(const struct vra_virtqueue *vq,
+				  unsigned int last)
+{
+	return (u16)last !=
+	       virtio16_to_cpu(vq->vq.vdev,
+			       READ_ONCE(vq->split.vring.used->idx));
+}
 
 /**
  * vra_split_enable_cb_delayed() - ask for a notification later (2.7.10)
@@ -547,6 +576,42 @@ void vra_split_unexpose(struct vra_virtqueue *vq);
  * Return: the available index (2.9).
  */
 u32 vra_split_notification_data(const struct vra_virtqueue *vq);
+
+/* Packed descriptor flags and the event suppression wrap bit. */
+#define VRA_F_AVAIL	BIT(VRING_PACKED_DESC_F_AVAIL)
+#define VRA_F_USED	BIT(VRING_PACKED_DESC_F_USED)
+#define VRA_WRAP_SHIFT	VRING_PACKED_EVENT_F_WRAP_CTR
+
+/* Tell whether the descriptor at @pos is used in the lap of @wrap. */
+static inline bool vra_packed_is_used(const struct vra_virtqueue *vq, u16 pos,
+				      bool wrap)
+{
+	u16 flags = le16_to_cpu(READ_ONCE(vq->packed.desc[pos].flags));
+
+	return !!(flags & VRA_F_AVAIL) == wrap && !!(flags & VRA_F_USED) == wrap;
+}
+
+/* Ask for a used buffer notification: at @off_wrap with event index. */
+static inline void vra_packed_set_event(struct vra_virtqueue *vq,
+					u16 off_wrap)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 flags = vq->event ? VRING_PACKED_EVENT_FLAG_DESC :
+				VRING_PACKED_EVENT_FLAG_ENABLE;
+
+	if (vq->event) {
+		p->driver->off_wrap = cpu_to_le16(off_wrap);
+		/*
+		 * The offset must be visible before the flags that make the
+		 * device use it; pairs with the device's read of the flags.
+		 */
+		virtio_wmb(vq->weak_barriers);
+	}
+	if (p->event_flags_shadow != flags) {
+		p->event_flags_shadow = flags;
+		p->driver->flags = cpu_to_le16(flags);
+	}
+}
 
 /**
  * vra_packed_init() - set up a zeroed packed ring (2.8)
@@ -601,10 +666,30 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
  * vra_packed_more_used() - tell whether a used descriptor is waiting
  * @vq: the queue
  *
+ * With buffers in flight, the slot at last_used_idx was written by the
+ * driver in the current lap: it holds our available descriptor (AVAIL ==
+ * used wrap counter, USED != it) until the device writes a used one over it
+ * (both == the counter). Anything else is a device error. With nothing in
+ * flight the slot may hold a stale descriptor of an earlier lap (the tail
+ * of a chain), so it is not looked at.
+ *
  * Context: any, including hard interrupt.
  * Return: true if vra_packed_get_buf() has something to look at.
  */
-bool vra_packed_more_used(const struct vra_virtqueue *vq);
+static inline bool vra_packed_more_used(const struct vra_virtqueue *vq)
+{
+	const struct vra_packed *p = &vq->packed;
+	u16 flags;
+
+	if (READ_ONCE(vq->batch_left))
+		return true;
+	if (!READ_ONCE(vq->in_flight))
+		return false;
+	flags = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].flags));
+	/* Inconsistent flags count as used here; get_buf breaks on them. */
+	return !(!!(flags & VRA_F_AVAIL) == p->used_wrap &&
+		 !!(flags & VRA_F_USED) != p->used_wrap);
+}
 
 /**
  * vra_packed_disable_cb() - write DISABLE to the driver event area
@@ -621,7 +706,15 @@ void vra_packed_disable_cb(struct vra_virtqueue *vq);
  * Context: as vra_enable_cb_prepare().
  * Return: the used position and wrap counter (bit 15) for vra_packed_poll().
  */
-unsigned int vra_packed_enable_cb_prepare(struct vra_virtqueue *vq);
+static inline unsigned int
+vra_packed_enable_cb_prepare(struct vra_virtqueue *vq)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 off_wrap = p->last_used_idx | p->used_wrap << VRA_WRAP_SHIFT;
+
+	vra_packed_set_event(vq, off_wrap);
+	return off_wrap;
+}
 
 /**
  * vra_packed_poll() - tell whether the descriptor at @last is used
@@ -631,7 +724,15 @@ unsigned int vra_packed_enable_cb_prepare(struct vra_virtqueue *vq);
  * Context: any; the caller issued the barrier.
  * Return: true if it is.
  */
-bool vra_packed_poll(const struct vra_virtqueue *vq, unsigned int last);
+static inline bool vra_packed_poll(const struct vra_virtqueue *vq,
+				   unsigned int last)
+{
+	u16 pos = last & ~BIT(VRA_WRAP_SHIFT);
+
+	if (pos >= vq->num)
+		return false;
+	return vra_packed_is_used(vq, pos, !!(last >> VRA_WRAP_SHIFT));
+}
 
 /**
  * vra_packed_enable_cb_delayed() - ask for a notification later (2.8.10)

@@ -16,10 +16,6 @@
 
 #include "virtio_ring_alt_internal.h"
 
-#define VRA_F_AVAIL	BIT(VRING_PACKED_DESC_F_AVAIL)
-#define VRA_F_USED	BIT(VRING_PACKED_DESC_F_USED)
-#define VRA_WRAP_SHIFT	VRING_PACKED_EVENT_F_WRAP_CTR
-
 void vra_packed_init(struct vra_virtqueue *vq)
 {
 	struct vra_packed *p = &vq->packed;
@@ -156,37 +152,6 @@ bool vra_packed_kick_prepare(struct vra_virtqueue *vq)
 	return vra_kick_done(vq, vring_need_event(event, new, old));
 }
 
-static bool vra_packed_is_used(const struct vra_virtqueue *vq, u16 pos,
-			       bool wrap)
-{
-	u16 flags = le16_to_cpu(READ_ONCE(vq->packed.desc[pos].flags));
-
-	return !!(flags & VRA_F_AVAIL) == wrap && !!(flags & VRA_F_USED) == wrap;
-}
-
-/*
- * With buffers in flight, the slot at last_used_idx was written by the
- * driver in the current lap: it holds our available descriptor (AVAIL ==
- * used wrap counter, USED != it) until the device writes a used one over it
- * (both == the counter). Anything else is a device error. With nothing in
- * flight the slot may hold a stale descriptor of an earlier lap (the tail
- * of a chain), so it is not looked at.
- */
-bool vra_packed_more_used(const struct vra_virtqueue *vq)
-{
-	const struct vra_packed *p = &vq->packed;
-	u16 flags;
-
-	if (READ_ONCE(vq->batch_left))
-		return true;
-	if (!READ_ONCE(vq->in_flight))
-		return false;
-	flags = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].flags));
-	/* Inconsistent flags count as used here; get_buf breaks on them. */
-	return !(!!(flags & VRA_F_AVAIL) == p->used_wrap &&
-		 !!(flags & VRA_F_USED) != p->used_wrap);
-}
-
 void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			 void **ctx)
 {
@@ -269,44 +234,6 @@ void vra_packed_disable_cb(struct vra_virtqueue *vq)
 		return;
 	p->event_flags_shadow = VRING_PACKED_EVENT_FLAG_DISABLE;
 	p->driver->flags = cpu_to_le16(p->event_flags_shadow);
-}
-
-static void vra_packed_set_event(struct vra_virtqueue *vq, u16 off_wrap)
-{
-	struct vra_packed *p = &vq->packed;
-	u16 flags = vq->event ? VRING_PACKED_EVENT_FLAG_DESC :
-				VRING_PACKED_EVENT_FLAG_ENABLE;
-
-	if (vq->event) {
-		p->driver->off_wrap = cpu_to_le16(off_wrap);
-		/*
-		 * The offset must be visible before the flags that make the
-		 * device use it; pairs with the device's read of the flags.
-		 */
-		virtio_wmb(vq->weak_barriers);
-	}
-	if (p->event_flags_shadow != flags) {
-		p->event_flags_shadow = flags;
-		p->driver->flags = cpu_to_le16(flags);
-	}
-}
-
-unsigned int vra_packed_enable_cb_prepare(struct vra_virtqueue *vq)
-{
-	struct vra_packed *p = &vq->packed;
-	u16 off_wrap = p->last_used_idx | p->used_wrap << VRA_WRAP_SHIFT;
-
-	vra_packed_set_event(vq, off_wrap);
-	return off_wrap;
-}
-
-bool vra_packed_poll(const struct vra_virtqueue *vq, unsigned int last)
-{
-	u16 pos = last & ~BIT(VRA_WRAP_SHIFT);
-
-	if (pos >= vq->num)
-		return false;
-	return vra_packed_is_used(vq, pos, !!(last >> VRA_WRAP_SHIFT));
 }
 
 bool vra_packed_enable_cb_delayed(struct vra_virtqueue *vq)

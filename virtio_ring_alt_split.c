@@ -163,28 +163,24 @@ bool vra_split_kick_prepare(struct vra_virtqueue *vq)
 						   VRING_USED_F_NO_NOTIFY)));
 }
 
-bool vra_split_more_used(const struct vra_virtqueue *vq)
-{
-	return READ_ONCE(vq->batch_left) || vq->split.last_used_idx !=
-	       virtio16_to_cpu(vq->vq.vdev,
-			       READ_ONCE(vq->split.vring.used->idx));
-}
-
-void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			void **ctx)
+/*
+ * vra_split_get_buf() once there is something to take: @used_idx is the
+ * used index read, past last_used_idx, or anything with an in-order batch
+ * going. Out of line so that polling an empty ring saves no registers.
+ */
+static noinline void *vra_split_take(struct vra_virtqueue *vq,
+				     unsigned int *len, void **ctx,
+				     u16 used_idx)
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
 	unsigned int ndescs;
-	u16 used_idx, slot;
+	u16 slot;
 	u32 id, ulen;
 	void *data;
 
 	if (vq->batch_left)
 		goto in_order;
-	used_idx = virtio16_to_cpu(vdev, READ_ONCE(s->vring.used->idx));
-	if (used_idx == s->last_used_idx)
-		return NULL;
 	if (unlikely((u16)(used_idx - s->last_used_idx) > vq->in_flight)) {
 		vra_bad(vq, VRA_BROKEN_used_idx_jump,
 			"used idx %u is %u past %u, only %u in flight",
@@ -247,6 +243,20 @@ in_order:
 	return data;
 }
 
+void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
+			void **ctx)
+{
+	u16 used_idx = 0;
+
+	if (!vq->batch_left) {
+		used_idx = virtio16_to_cpu(vq->vq.vdev,
+					   READ_ONCE(vq->split.vring.used->idx));
+		if (used_idx == vq->split.last_used_idx)
+			return NULL;
+	}
+	return vra_split_take(vq, len, ctx, used_idx);
+}
+
 void vra_split_disable_cb(struct vra_virtqueue *vq)
 {
 	struct vra_split *s = &vq->split;
@@ -261,30 +271,6 @@ void vra_split_disable_cb(struct vra_virtqueue *vq)
 	else
 		s->vring.avail->flags = cpu_to_virtio16(vq->vq.vdev,
 							s->avail_flags_shadow);
-}
-
-unsigned int vra_split_enable_cb_prepare(struct vra_virtqueue *vq)
-{
-	struct vra_split *s = &vq->split;
-
-	if (s->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
-		s->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
-		if (!vq->event)
-			s->vring.avail->flags =
-				cpu_to_virtio16(vq->vq.vdev,
-						s->avail_flags_shadow);
-	}
-	if (vq->event)
-		vring_used_event(&s->vring) =
-			cpu_to_virtio16(vq->vq.vdev, s->last_used_idx);
-	return s->last_used_idx;
-}
-
-bool vra_split_poll(const struct vra_virtqueue *vq, unsigned int last)
-{
-	return (u16)last !=
-	       virtio16_to_cpu(vq->vq.vdev,
-			       READ_ONCE(vq->split.vring.used->idx));
 }
 
 bool vra_split_enable_cb_delayed(struct vra_virtqueue *vq)
