@@ -88,7 +88,8 @@ void vra_unmap_chain(struct vra_virtqueue *vq, struct vra_desc_extra *extra,
 
 /*
  * An indirect table for @total descriptors of @desc_size bytes, with the
- * extra entries that unmap them chained in order. The caller fills the
+ * extra entries that unmap them chained in order, in one allocation: the
+ * table follows the extra entries, 16-byte aligned. The caller fills the
  * table, then maps it; NULL when memory is short (the caller then chains
  * the descriptors in the ring).
  */
@@ -98,15 +99,14 @@ static struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
 {
 	struct vra_indir *in;
 	unsigned int i;
+	size_t head;
 
-	in = kmalloc(struct_size(in, extra, total), gfp | __GFP_NOWARN);
+	/* total <= 32768 descriptors of 16 bytes: no overflow. */
+	head = ALIGN(struct_size(in, extra, total), 16);
+	in = kmalloc(head + total * desc_size, gfp | __GFP_NOWARN);
 	if (!in)
 		return NULL;
-	in->table = kmalloc_array(total, desc_size, gfp | __GFP_NOWARN);
-	if (!in->table) {
-		kfree(in);
-		return NULL;
-	}
+	in->table = (void *)in + head;
 	in->n = total;
 	for (i = 0; i < total; i++)
 		in->extra[i].next = i + 1;
@@ -124,7 +124,6 @@ static void vra_abort_indir(struct vra_virtqueue *vq, struct vra_indir *in,
 
 	for (i = 0; mapped && i < in->n; i++)
 		vra_unmap_one(vq, &in->extra[i]);
-	kfree(in->table);
 	kfree(in);
 }
 

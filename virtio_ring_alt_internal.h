@@ -29,7 +29,7 @@ struct vra_desc_extra {
 	u16 next;		/* next in chain, or in the free list */
 };
 
-/* An indirect table and what unmaps its entries. */
+/* An indirect table and what unmaps its entries; the table follows extra[]. */
 struct vra_indir {
 	dma_addr_t dma;
 	unsigned int n;
