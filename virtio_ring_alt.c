@@ -227,8 +227,8 @@ bool vra_check_used_slow(struct vra_virtqueue *vq, u32 id, u32 *len)
  * written). Starts the batch, or breaks the queue when @id is not a buffer
  * in flight within that reach.
  */
-bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
-			unsigned int bufs)
+bool vra_in_order_batch_slow(struct vra_virtqueue *vq, u32 id, u32 len,
+			     unsigned int bufs)
 {
 	unsigned int b = vq->next_in_order, k = 1;
 
