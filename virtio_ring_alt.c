@@ -227,8 +227,8 @@ bool vra_check_used_slow(struct vra_virtqueue *vq, u32 id, u32 *len)
  * written). Starts the batch, or breaks the queue when @id is not a buffer
  * in flight within that reach.
  */
-bool vra_in_order_batch_slow(struct vra_virtqueue *vq, u32 id, u32 len,
-			     unsigned int bufs)
+bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
+			unsigned int bufs)
 {
 	unsigned int b = vq->next_in_order, k = 1;
 
@@ -495,6 +495,16 @@ void vra_disable_cb(struct virtqueue *_vq)
 }
 EXPORT_SYMBOL_GPL(vra_disable_cb);
 
+/* vra_enable_cb_prepare(), inline in vra_enable_cb() too. */
+static __always_inline unsigned int
+__vra_enable_cb_prepare(struct vra_virtqueue *vq)
+{
+	vra_inc(vq, VRA_STAT_cb_enables);
+	if (vq->packed_ring)
+		return vra_packed_enable_cb_prepare(vq);
+	return vra_split_enable_cb_prepare(vq);
+}
+
 /**
  * vra_enable_cb_prepare() - re-enable used buffer notifications
  * @_vq: the queue
@@ -507,14 +517,26 @@ EXPORT_SYMBOL_GPL(vra_disable_cb);
  */
 unsigned int vra_enable_cb_prepare(struct virtqueue *_vq)
 {
-	struct vra_virtqueue *vq = to_vvq(_vq);
-
-	vra_inc(vq, VRA_STAT_cb_enables);
-	if (vq->packed_ring)
-		return vra_packed_enable_cb_prepare(vq);
-	return vra_split_enable_cb_prepare(vq);
+	return __vra_enable_cb_prepare(to_vvq(_vq));
 }
 EXPORT_SYMBOL_GPL(vra_enable_cb_prepare);
+
+/* vra_poll(), inline in vra_enable_cb() too. */
+static __always_inline bool __vra_poll(struct vra_virtqueue *vq,
+				       unsigned int last_used_idx)
+{
+	if (unlikely(READ_ONCE(vq->broken)))
+		return false;
+	/*
+	 * The re-enabled notification state must be visible before we read
+	 * the used state; pairs with the device's barrier between publishing
+	 * a used buffer and reading the driver's event suppression.
+	 */
+	virtio_mb(vq->weak_barriers);
+	if (vq->packed_ring)
+		return vra_packed_poll(vq, last_used_idx);
+	return vra_split_poll(vq, last_used_idx);
+}
 
 /**
  * vra_poll() - tell whether buffers were used since a position
@@ -527,19 +549,7 @@ EXPORT_SYMBOL_GPL(vra_enable_cb_prepare);
  */
 bool vra_poll(struct virtqueue *_vq, unsigned int last_used_idx)
 {
-	struct vra_virtqueue *vq = to_vvq(_vq);
-
-	if (unlikely(READ_ONCE(vq->broken)))
-		return false;
-	/*
-	 * The re-enabled notification state must be visible before we read
-	 * the used state; pairs with the device's barrier between publishing
-	 * a used buffer and reading the driver's event suppression.
-	 */
-	virtio_mb(vq->weak_barriers);
-	if (vq->packed_ring)
-		return vra_packed_poll(vq, last_used_idx);
-	return vra_split_poll(vq, last_used_idx);
+	return __vra_poll(to_vvq(_vq), last_used_idx);
 }
 EXPORT_SYMBOL_GPL(vra_poll);
 
@@ -553,7 +563,9 @@ EXPORT_SYMBOL_GPL(vra_poll);
  */
 bool vra_enable_cb(struct virtqueue *vq)
 {
-	return !vra_poll(vq, vra_enable_cb_prepare(vq));
+	struct vra_virtqueue *vvq = to_vvq(vq);
+
+	return !__vra_poll(vvq, __vra_enable_cb_prepare(vvq));
 }
 EXPORT_SYMBOL_GPL(vra_enable_cb);
 

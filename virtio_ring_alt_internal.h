@@ -380,7 +380,7 @@ static __always_inline bool vra_check_used(struct vra_virtqueue *vq, u32 id,
 }
 
 /**
- * vra_in_order_batch_slow() - start an in-order batch of any size
+ * vra_in_order_batch() - start an in-order batch (2.7.9, 2.8.20)
  * @vq: the queue, VIRTIO_F_IN_ORDER negotiated
  * @id: the id of the batch's last buffer, as the device wrote it
  * @len: its length, as the device wrote it
@@ -391,26 +391,8 @@ static __always_inline bool vra_check_used(struct vra_virtqueue *vq, u32 id,
  * Return: true with the batch set up; false if the queue is broken
  * (in_order_skip when @id is not a buffer in flight within reach).
  */
-bool vra_in_order_batch_slow(struct vra_virtqueue *vq, u32 id, u32 len,
-			     unsigned int bufs);
-
-/*
- * Start an in-order batch (2.7.9, 2.8.20), as vra_in_order_batch_slow():
- * inline when the batch is the one buffer at next_in_order, which is
- * within reach of any @bufs.
- */
-static __always_inline bool vra_in_order_batch(struct vra_virtqueue *vq,
-					       u32 id, u32 len,
-					       unsigned int bufs)
-{
-	if (id != vq->next_in_order)
-		return vra_in_order_batch_slow(vq, id, len, bufs);
-	if (!vra_check_used(vq, id, &len))
-		return false;
-	vq->batch_left = 1;
-	vq->batch_len = len;
-	return true;
-}
+bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
+			unsigned int bufs);
 
 /*
  * In-order: return the next buffer of the current batch, with *@len the

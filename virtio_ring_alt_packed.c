@@ -185,7 +185,21 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 	virtio_rmb(vq->weak_barriers);
 	id = le16_to_cpu(READ_ONCE(p->desc[pos].id));
 	ulen = le32_to_cpu(READ_ONCE(p->desc[pos].len));
-	if (vq->in_order) {
+	if (!vq->in_order) {
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		ndescs = vq->state[id].ndescs;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else if (id == vq->next_in_order) {
+		/* 2.8.20: a batch of one buffer. */
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		ndescs = vq->state[id].ndescs;
+		vq->next_in_order = (id + ndescs) % vq->num;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else {
 		/*
 		 * 2.8.20: one used descriptor, at the batch's first slot,
 		 * names the batch's last buffer.
@@ -194,12 +208,6 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			return NULL;
 in_order:
 		data = vra_in_order_next(vq, len, ctx, &ndescs);
-	} else {
-		if (!vra_check_used(vq, id, &ulen))
-			return NULL;
-		ndescs = vq->state[id].ndescs;
-		data = vra_detach(vq, id, ctx);
-		*len = ulen;
 	}
 
 	/* Skip the buffer's descriptors, as the driver counted them. */

@@ -195,32 +195,32 @@ static noinline void *vra_split_take(struct vra_virtqueue *vq,
 	 */
 	virtio_rmb(vq->weak_barriers);
 
-	if (vq->in_order) {
+	slot = s->last_used_idx & (vq->num - 1);
+	id = virtio32_to_cpu(vdev, READ_ONCE(s->vring.used->ring[slot].id));
+	ulen = virtio32_to_cpu(vdev, READ_ONCE(s->vring.used->ring[slot].len));
+	if (!vq->in_order) {
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else if (id == vq->next_in_order) {
+		/* 2.7.9: a batch of one buffer. */
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		vq->next_in_order = (id + vq->state[id].ndescs) % vq->num;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else {
 		/*
 		 * 2.7.9: a batch has one entry, at the next used slot, naming
 		 * its last buffer; the used index moves by the number of
 		 * buffers in it, past slots the device leaves unwritten.
 		 */
-		slot = s->last_used_idx & (vq->num - 1);
-		id = virtio32_to_cpu(vdev,
-				     READ_ONCE(s->vring.used->ring[slot].id));
-		ulen = virtio32_to_cpu(vdev,
-				       READ_ONCE(s->vring.used->ring[slot].len));
 		if (!vra_in_order_batch(vq, id, ulen,
 					(u16)(used_idx - s->last_used_idx)))
 			return NULL;
 in_order:
 		data = vra_in_order_next(vq, len, ctx, &ndescs);
-	} else {
-		slot = s->last_used_idx & (vq->num - 1);
-		id = virtio32_to_cpu(vdev,
-				     READ_ONCE(s->vring.used->ring[slot].id));
-		ulen = virtio32_to_cpu(vdev,
-				       READ_ONCE(s->vring.used->ring[slot].len));
-		if (!vra_check_used(vq, id, &ulen))
-			return NULL;
-		data = vra_detach(vq, id, ctx);
-		*len = ulen;
 	}
 	s->last_used_idx++;
 	if (unlikely(!(s->last_used_idx & (vq->num - 1))))
