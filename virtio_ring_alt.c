@@ -77,64 +77,20 @@ void vra_bad(struct vra_virtqueue *vq, enum vra_broken reason,
 	va_end(args);
 }
 
-static void vra_unmap_one(struct vra_virtqueue *vq,
-			  const struct vra_desc_extra *e)
+/* Undo the first @mapped mappings of the chain of @extra from @head. */
+void vra_unmap_chain(struct vra_virtqueue *vq, struct vra_desc_extra *extra,
+		     unsigned int head, unsigned int mapped)
 {
-	dma_unmap_page(vq->dma_dev, e->addr, e->len,
-		       (e->flags & VRING_DESC_F_WRITE) ?
-		       DMA_FROM_DEVICE : DMA_TO_DEVICE);
-}
+	unsigned int i;
 
-/*
- * Map the buffer's @total scatterlist entries into the chain of @extra
- * entries that starts at @head and follows extra[].next. Each entry gets
- * its address, length and VRING_DESC_F_NEXT/WRITE flags; the last one has
- * no NEXT. Sums the device-writable bytes into @in_len. On failure nothing
- * stays mapped.
- */
-static int vra_map_sgs(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		       unsigned int out_sgs, unsigned int in_sgs,
-		       struct vra_desc_extra *extra, unsigned int head,
-		       unsigned int total, u32 *in_len)
-{
-	unsigned int n, i = head, last = head, mapped = 0;
-	struct scatterlist *sg;
-
-	*in_len = 0;
-	for (n = 0; n < out_sgs + in_sgs; n++) {
-		bool write = n >= out_sgs;
-
-		for (sg = sgs[n]; sg; sg = sg_next(sg)) {
-			struct vra_desc_extra *e = &extra[i];
-
-			e->addr = dma_map_page(vq->dma_dev, sg_page(sg),
-					       sg->offset, sg->length,
-					       write ? DMA_FROM_DEVICE :
-					       DMA_TO_DEVICE);
-			if (unlikely(dma_mapping_error(vq->dma_dev, e->addr)))
-				goto unmap;
-			e->len = sg->length;
-			e->flags = VRING_DESC_F_NEXT |
-				   (write ? VRING_DESC_F_WRITE : 0);
-			if (write)
-				*in_len += sg->length;
-			mapped++;
-			last = i;
-			i = e->next;
-		}
-	}
-	extra[last].flags &= ~VRING_DESC_F_NEXT;
-	return 0;
-
-unmap:
 	for (i = head; mapped; mapped--, i = extra[i].next)
 		vra_unmap_one(vq, &extra[i]);
-	return -ENOMEM;
 }
 
 /*
  * An indirect table for @total descriptors of @desc_size bytes, with the
- * extra entries that unmap them chained in order. The caller fills the
+ * extra entries that unmap them chained in order, in one allocation: the
+ * table follows the extra entries, 16-byte aligned. The caller fills the
  * table, then maps it; NULL when memory is short (the caller then chains
  * the descriptors in the ring).
  */
@@ -144,15 +100,14 @@ static struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
 {
 	struct vra_indir *in;
 	unsigned int i;
+	size_t head;
 
-	in = kmalloc(struct_size(in, extra, total), gfp | __GFP_NOWARN);
+	/* total <= 32768 descriptors of 16 bytes: no overflow. */
+	head = ALIGN(struct_size(in, extra, total), 16);
+	in = kmalloc(head + total * desc_size, gfp | __GFP_NOWARN);
 	if (!in)
 		return NULL;
-	in->table = kmalloc_array(total, desc_size, gfp | __GFP_NOWARN);
-	if (!in->table) {
-		kfree(in);
-		return NULL;
-	}
+	in->table = (void *)in + head;
 	in->n = total;
 	for (i = 0; i < total; i++)
 		in->extra[i].next = i + 1;
@@ -170,7 +125,6 @@ static void vra_abort_indir(struct vra_virtqueue *vq, struct vra_indir *in,
 
 	for (i = 0; mapped && i < in->n; i++)
 		vra_unmap_one(vq, &in->extra[i]);
-	kfree(in->table);
 	kfree(in);
 }
 
@@ -183,39 +137,26 @@ static void vra_free_indir(struct vra_virtqueue *vq, struct vra_indir *in,
 }
 
 /*
- * Map a buffer for either layout: into an indirect table when the queue has
- * them and the buffer has more than one entry (the table written by the
- * layout and mapped; the ring's extra entry at free_head describes it), else
- * into the ring's chain of extra entries at free_head. Returns the ring
- * descriptors it takes (1 or @total), or -ENOSPC (counted) or -ENOMEM, with
- * nothing left mapped.
+ * Map a buffer into an indirect table, written by the layout and mapped;
+ * the ring's extra entry at free_head describes it. Returns 1, 0 if no
+ * table could be allocated (the caller then chains the buffer in the ring),
+ * or -ENOMEM with nothing left mapped.
  */
-int vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		   unsigned int out_sgs, unsigned int in_sgs,
-		   unsigned int total, gfp_t gfp, struct vra_indir **inp,
-		   u32 *in_len)
+int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		     unsigned int out_sgs, unsigned int in_sgs,
+		     unsigned int total, gfp_t gfp, struct vra_indir **inp,
+		     u32 *in_len)
 {
 	size_t desc_size = vq->packed_ring ? sizeof(struct vring_packed_desc) :
 					     sizeof(struct vring_desc);
 	struct vra_desc_extra *e = &vq->extra[vq->free_head];
-	struct vra_indir *in = NULL;
+	struct vra_indir *in;
 	int err;
 
-	*inp = NULL;
-	if (vq->indirect && total > 1 && vq->vq.num_free)
-		in = vra_alloc_indir(vq, total, desc_size, gfp);
-	if (!in) {
-		if (unlikely(total > vq->vq.num_free)) {
-			vra_inc(vq, VRA_STAT_enospc);
-			return -ENOSPC;
-		}
-		err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra,
-				  vq->free_head, total, in_len);
-		return err ? err : total;
-	}
-
-	err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, in->extra, 0, total,
-			  in_len);
+	in = vra_alloc_indir(vq, total, desc_size, gfp);
+	if (!in)
+		return 0;
+	err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, in->extra, 0, in_len);
 	if (err) {
 		vra_abort_indir(vq, in, false);
 		return err;
@@ -237,72 +178,21 @@ int vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	return 1;
 }
 
-/* Record a buffer just written to the ring as in flight, and count it. */
-void vra_track_buffer(struct vra_virtqueue *vq, unsigned int id,
-		      unsigned int last, unsigned int ndescs, void *data,
-		      struct vra_indir *in, u32 in_len)
+/* Unmap and free an indirect table of a buffer in flight. */
+void vra_detach_indir(struct vra_virtqueue *vq, struct vra_state *st)
 {
-	struct vra_state *st = &vq->state[id];
-
-	vq->free_head = vq->extra[last].next;
-	vq->vq.num_free -= ndescs;
-	vq->in_flight++;
-	st->data = data;
-	st->ctx = NULL;
-	st->indir = in;
-	st->in_len = in_len;
-	st->ndescs = ndescs;
-	vra_inc(vq, VRA_STAT_bufs_added);
-	vq->stats.v[VRA_STAT_descs_added] += ndescs;
-	trace_virtio_alt_add(&vq->vq, id, ndescs, !!in);
-}
-
-/* Unmap and free the buffer with head @id; return its token. */
-void *vra_detach(struct vra_virtqueue *vq, unsigned int id, void **ctx)
-{
-	struct vra_state *st = &vq->state[id];
-	unsigned int i = id, last = id, n;
-	void *data = st->data;
-
-	if (st->indir) {
-		vra_free_indir(vq, st->indir, vq->packed_ring ?
-			       sizeof(struct vring_packed_desc) :
-			       sizeof(struct vring_desc));
-		st->indir = NULL;
-	}
-	for (n = 0; n < st->ndescs; n++) {
-		/* An indirect buffer's one ring descriptor is the table. */
-		if (!(vq->extra[i].flags & VRING_DESC_F_INDIRECT))
-			vra_unmap_one(vq, &vq->extra[i]);
-		last = i;
-		i = vq->extra[i].next;
-	}
-	if (vq->in_order) {
-		/* Ring order (2.7.5.3): the chain goes to the end of the list. */
-		if (vq->vq.num_free)
-			vq->extra[vq->free_tail].next = id;
-		else
-			vq->free_head = id;
-		vq->free_tail = last;
-	} else {
-		vq->extra[last].next = vq->free_head;
-		vq->free_head = id;
-	}
-	vq->vq.num_free += st->ndescs;
-	vq->in_flight--;
-	if (ctx)
-		*ctx = st->ctx;
-	st->data = NULL;
-	st->ctx = NULL;
-	return data;
+	vra_free_indir(vq, st->indir, vq->packed_ring ?
+		       sizeof(struct vring_packed_desc) :
+		       sizeof(struct vring_desc));
+	st->indir = NULL;
 }
 
 /*
- * Check a used element's id and length (2.7.8, 2.8.21): the id must name a
- * buffer in flight, the length must not exceed its device-writable bytes.
- * A long length is clamped and counted unless the queue is strict.
+ * The checks of vra_check_used() one by one, for an element that failed
+ * them: a long length is clamped and counted unless the queue is strict,
+ * anything else breaks the queue.
  */
-bool vra_check_used(struct vra_virtqueue *vq, u32 id, u32 *len)
+bool vra_check_used_slow(struct vra_virtqueue *vq, u32 id, u32 *len)
 {
 	if (unlikely(id >= vq->num)) {
 		vra_bad(vq, VRA_BROKEN_used_id_range,
@@ -360,22 +250,6 @@ bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
 	vq->batch_left = k;
 	vq->batch_len = len;
 	return true;
-}
-
-/*
- * In-order: return the next buffer of the current batch, with the length
- * as posted, or the device's for the batch's last. Sets @ndescs to its ring
- * descriptors, for the layout to step over.
- */
-void *vra_in_order_next(struct vra_virtqueue *vq, unsigned int *len,
-			void **ctx, unsigned int *ndescs)
-{
-	unsigned int head = vq->next_in_order;
-
-	*ndescs = vq->state[head].ndescs;
-	*len = --vq->batch_left ? vq->state[head].in_len : vq->batch_len;
-	vq->next_in_order = (head + *ndescs) % vq->num;
-	return vra_detach(vq, head, ctx);
 }
 
 /**
@@ -437,23 +311,15 @@ int vra_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		gfp_t gfp)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
-	struct scatterlist *sg;
-	unsigned int total = 0, n;
 
 	if (unlikely(READ_ONCE(vq->broken)))
 		return -EIO;
 	if (unlikely(!data))
 		return -EINVAL;
-	for (n = 0; n < out_sgs + in_sgs; n++)
-		for (sg = sgs[n]; sg; sg = sg_next(sg))
-			total++;
-	/* 2.7.5.3.1: no chain, indirect or not, longer than the queue. */
-	if (unlikely(!total || total > vq->num))
-		return -EINVAL;
+	/* The layout counts the entries and maps them, in one function. */
 	if (vq->packed_ring)
-		return vra_packed_add(vq, sgs, out_sgs, in_sgs, total, data,
-				      gfp);
-	return vra_split_add(vq, sgs, out_sgs, in_sgs, total, data, gfp);
+		return vra_packed_add(vq, sgs, out_sgs, in_sgs, data, gfp);
+	return vra_split_add(vq, sgs, out_sgs, in_sgs, data, gfp);
 }
 EXPORT_SYMBOL_GPL(vra_add_sgs);
 
@@ -515,15 +381,11 @@ EXPORT_SYMBOL_GPL(vra_add_inbuf);
 bool vra_kick_prepare(struct virtqueue *_vq)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
-	bool needs;
 
-	needs = vq->packed_ring ? vra_packed_kick_prepare(vq) :
-			     vra_split_kick_prepare(vq);
-	vq->num_added = 0;
-	if (!needs)
-		vra_inc(vq, VRA_STAT_kicks_suppressed);
-	trace_virtio_alt_kick(_vq, needs);
-	return needs;
+	/* The layout resets num_added, counts and traces. */
+	if (vq->packed_ring)
+		return vra_packed_kick_prepare(vq);
+	return vra_split_kick_prepare(vq);
 }
 EXPORT_SYMBOL_GPL(vra_kick_prepare);
 
@@ -589,17 +451,13 @@ EXPORT_SYMBOL_GPL(vra_kick);
 void *vra_get_buf_ctx(struct virtqueue *_vq, unsigned int *len, void **ctx)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
-	void *data;
 
 	if (unlikely(READ_ONCE(vq->broken)))
 		return NULL;
+	/* The layout traces what it returns. */
 	if (vq->packed_ring)
-		data = vra_packed_get_buf(vq, len, ctx);
-	else
-		data = vra_split_get_buf(vq, len, ctx);
-	if (data)
-		trace_virtio_alt_get_buf(_vq, *len);
-	return data;
+		return vra_packed_get_buf(vq, len, ctx);
+	return vra_split_get_buf(vq, len, ctx);
 }
 EXPORT_SYMBOL_GPL(vra_get_buf_ctx);
 
@@ -638,6 +496,16 @@ void vra_disable_cb(struct virtqueue *_vq)
 }
 EXPORT_SYMBOL_GPL(vra_disable_cb);
 
+/* vra_enable_cb_prepare(), inline in vra_enable_cb() too. */
+static __always_inline unsigned int
+__vra_enable_cb_prepare(struct vra_virtqueue *vq)
+{
+	vra_inc(vq, VRA_STAT_cb_enables);
+	if (vq->packed_ring)
+		return vra_packed_enable_cb_prepare(vq);
+	return vra_split_enable_cb_prepare(vq);
+}
+
 /**
  * vra_enable_cb_prepare() - re-enable used buffer notifications
  * @_vq: the queue
@@ -650,14 +518,26 @@ EXPORT_SYMBOL_GPL(vra_disable_cb);
  */
 unsigned int vra_enable_cb_prepare(struct virtqueue *_vq)
 {
-	struct vra_virtqueue *vq = to_vvq(_vq);
-
-	vra_inc(vq, VRA_STAT_cb_enables);
-	if (vq->packed_ring)
-		return vra_packed_enable_cb_prepare(vq);
-	return vra_split_enable_cb_prepare(vq);
+	return __vra_enable_cb_prepare(to_vvq(_vq));
 }
 EXPORT_SYMBOL_GPL(vra_enable_cb_prepare);
+
+/* vra_poll(), inline in vra_enable_cb() too. */
+static __always_inline bool __vra_poll(struct vra_virtqueue *vq,
+				       unsigned int last_used_idx)
+{
+	if (unlikely(READ_ONCE(vq->broken)))
+		return false;
+	/*
+	 * The re-enabled notification state must be visible before we read
+	 * the used state; pairs with the device's barrier between publishing
+	 * a used buffer and reading the driver's event suppression.
+	 */
+	virtio_mb(vq->weak_barriers);
+	if (vq->packed_ring)
+		return vra_packed_poll(vq, last_used_idx);
+	return vra_split_poll(vq, last_used_idx);
+}
 
 /**
  * vra_poll() - tell whether buffers were used since a position
@@ -670,19 +550,7 @@ EXPORT_SYMBOL_GPL(vra_enable_cb_prepare);
  */
 bool vra_poll(struct virtqueue *_vq, unsigned int last_used_idx)
 {
-	struct vra_virtqueue *vq = to_vvq(_vq);
-
-	if (unlikely(READ_ONCE(vq->broken)))
-		return false;
-	/*
-	 * The re-enabled notification state must be visible before we read
-	 * the used state; pairs with the device's barrier between publishing
-	 * a used buffer and reading the driver's event suppression.
-	 */
-	virtio_mb(vq->weak_barriers);
-	if (vq->packed_ring)
-		return vra_packed_poll(vq, last_used_idx);
-	return vra_split_poll(vq, last_used_idx);
+	return __vra_poll(to_vvq(_vq), last_used_idx);
 }
 EXPORT_SYMBOL_GPL(vra_poll);
 
@@ -696,7 +564,9 @@ EXPORT_SYMBOL_GPL(vra_poll);
  */
 bool vra_enable_cb(struct virtqueue *vq)
 {
-	return !vra_poll(vq, vra_enable_cb_prepare(vq));
+	struct vra_virtqueue *vvq = to_vvq(vq);
+
+	return !__vra_poll(vvq, __vra_enable_cb_prepare(vvq));
 }
 EXPORT_SYMBOL_GPL(vra_enable_cb);
 

@@ -13,6 +13,7 @@
 #include <linux/virtio_ring.h>
 
 #include "compat.h"
+#include "virtio_alt_trace.h"
 #include "virtio_ring_alt.h"
 
 /*
@@ -28,7 +29,7 @@ struct vra_desc_extra {
 	u16 next;		/* next in chain, or in the free list */
 };
 
-/* An indirect table and what unmaps its entries. */
+/* An indirect table and what unmaps its entries; the table follows extra[]. */
 struct vra_indir {
 	dma_addr_t dma;
 	unsigned int n;
@@ -134,79 +135,250 @@ void vra_bad(struct vra_virtqueue *vq, enum vra_broken reason,
 	     const char *fmt, ...) __printf(3, 4);
 
 /**
- * vra_map_buffer() - map a buffer, into an indirect table when that pays
+ * vra_unmap_chain() - undo the mappings of a partly mapped chain
  * @vq: the queue
+ * @extra: the extra entries of the chain (the ring's, or an indirect table's)
+ * @head: the chain's first entry
+ * @mapped: entries mapped, following extra[].next from @head
+ *
+ * Context: any; caller serializes operations on @vq.
+ */
+void vra_unmap_chain(struct vra_virtqueue *vq, struct vra_desc_extra *extra,
+		     unsigned int head, unsigned int mapped);
+
+static inline void vra_unmap_one(struct vra_virtqueue *vq,
+				 const struct vra_desc_extra *e)
+{
+	dma_unmap_page(vq->dma_dev, e->addr, e->len,
+		       (e->flags & VRING_DESC_F_WRITE) ?
+		       DMA_FROM_DEVICE : DMA_TO_DEVICE);
+}
+
+/*
+ * The entries of a buffer's @nsgs scatterlists, or 0 when there are none or
+ * more than the queue size (2.7.5.3.1: no chain, indirect or not, longer
+ * than the queue).
+ */
+static __always_inline unsigned int
+vra_count_sgs(const struct vra_virtqueue *vq, struct scatterlist *sgs[],
+	      unsigned int nsgs)
+{
+	struct scatterlist *sg;
+	unsigned int total = 0, n;
+
+	for (n = 0; n < nsgs; n++)
+		for (sg = sgs[n]; sg; sg = sg_next(sg))
+			total++;
+	return total <= vq->num ? total : 0;
+}
+
+/*
+ * Map the buffer's scatterlist entries into the chain of @extra entries
+ * that starts at @head and follows extra[].next. Each entry gets its
+ * address, length and VRING_DESC_F_NEXT/WRITE flags; the last one has no
+ * NEXT. Sums the device-writable bytes into @in_len. Returns 0, or -ENOMEM
+ * with nothing left mapped.
+ */
+static __always_inline int
+vra_map_sgs(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+	    unsigned int out_sgs, unsigned int in_sgs,
+	    struct vra_desc_extra *extra, unsigned int head, u32 *in_len)
+{
+	unsigned int n, i = head, last = head, mapped = 0;
+	struct scatterlist *sg;
+	u32 bytes = 0;
+
+	for (n = 0; n < out_sgs + in_sgs; n++) {
+		bool write = n >= out_sgs;
+
+		for (sg = sgs[n]; sg; sg = sg_next(sg)) {
+			struct vra_desc_extra *e = &extra[i];
+			dma_addr_t addr;
+
+			addr = dma_map_page(vq->dma_dev, sg_page(sg),
+					    sg->offset, sg->length,
+					    write ? DMA_FROM_DEVICE :
+					    DMA_TO_DEVICE);
+			if (unlikely(dma_mapping_error(vq->dma_dev, addr))) {
+				vra_unmap_chain(vq, extra, head, mapped);
+				return -ENOMEM;
+			}
+			e->addr = addr;
+			e->len = sg->length;
+			e->flags = VRING_DESC_F_NEXT |
+				   (write ? VRING_DESC_F_WRITE : 0);
+			if (write)
+				bytes += sg->length;
+			mapped++;
+			last = i;
+			i = e->next;
+		}
+	}
+	extra[last].flags &= ~VRING_DESC_F_NEXT;
+	*in_len = bytes;
+	return 0;
+}
+
+/**
+ * vra_map_indirect() - map a buffer into an indirect table
+ * @vq: the queue, VIRTIO_RING_F_INDIRECT_DESC negotiated
  * @sgs: the scatterlists, device-readable ones first
  * @out_sgs: number of device-readable scatterlists
  * @in_sgs: number of device-writable scatterlists
- * @total: entries in @sgs
- * @gfp: for the indirect table
- * @inp: set to the indirect table, or NULL
- * @in_len: set to the device-writable bytes
+ * @total: entries in @sgs, more than 1
+ * @gfp: for the table
+ * @inp: set to the table on success
+ * @in_len: set to the device-writable bytes on success
  *
- * With VIRTIO_RING_F_INDIRECT_DESC and more than one entry, the entries go
- * into a table the layout writes (vra_split_fill_table(),
+ * The layout writes the table (vra_split_fill_table(),
  * vra_packed_fill_table()), which is mapped and described by the ring's
- * extra entry at free_head; otherwise into the chain of extra entries from
- * free_head.
+ * extra entry at free_head.
  *
  * Context: as vra_add_sgs().
- * Return: ring descriptors taken (1 or @total), -ENOSPC (counted) or
- * -ENOMEM; on error nothing stays mapped.
+ * Return: 1 (the ring descriptors taken); 0 if no table could be allocated,
+ * the caller then chains the buffer in the ring; -ENOMEM with nothing left
+ * mapped.
  */
-int vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		   unsigned int out_sgs, unsigned int in_sgs,
-		   unsigned int total, gfp_t gfp, struct vra_indir **inp,
-		   u32 *in_len);
+int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		     unsigned int out_sgs, unsigned int in_sgs,
+		     unsigned int total, gfp_t gfp, struct vra_indir **inp,
+		     u32 *in_len);
 void vra_split_fill_table(struct vra_virtqueue *vq, struct vra_indir *in);
-
-/**
- * vra_track_buffer() - record a buffer written to the ring as in flight
- * @vq: the queue
- * @id: the buffer's head id (split: head descriptor; packed: buffer id)
- * @last: its last extra entry; the free list continues after it
- * @ndescs: ring descriptors it took
- * @data: its token
- * @in: its indirect table, or NULL
- * @in_len: its device-writable bytes
- *
- * Counts bufs_added and descs_added.
- *
- * Context: any; caller serializes operations on @vq.
- */
-void vra_track_buffer(struct vra_virtqueue *vq, unsigned int id,
-		      unsigned int last, unsigned int ndescs, void *data,
-		      struct vra_indir *in, u32 in_len);
 void vra_packed_fill_table(struct vra_virtqueue *vq, struct vra_indir *in);
 
-/**
- * vra_detach() - unmap and free one buffer in flight
- * @vq: the queue
- * @id: the buffer's head id; the caller checked it is in flight
- * @ctx: if not NULL, set to the buffer's context
- *
- * Everything comes from driver-private state. Its descriptors go back to
- * the free list: at the head, or in-order at the tail (ring order).
- *
- * Context: any; caller serializes operations on @vq.
- * Return: the buffer's token.
+/*
+ * Map a buffer for either layout: into an indirect table when the queue has
+ * them and the buffer has more than one entry, else into the ring's chain
+ * of extra entries at free_head. Returns the ring descriptors it takes (1
+ * or @total), or -ENOSPC (counted) or -ENOMEM, with nothing left mapped;
+ * *@inp is the indirect table or NULL.
  */
-void *vra_detach(struct vra_virtqueue *vq, unsigned int id, void **ctx);
+static __always_inline int
+vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+	       unsigned int out_sgs, unsigned int in_sgs, unsigned int total,
+	       gfp_t gfp, struct vra_indir **inp, u32 *in_len)
+{
+	int err;
+
+	*inp = NULL;
+	if (vq->indirect && total > 1 && vq->vq.num_free) {
+		err = vra_map_indirect(vq, sgs, out_sgs, in_sgs, total, gfp,
+				       inp, in_len);
+		if (err)
+			return err;
+	}
+	if (unlikely(total > vq->vq.num_free)) {
+		vra_inc(vq, VRA_STAT_enospc);
+		return -ENOSPC;
+	}
+	err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra, vq->free_head,
+			  in_len);
+	return err ? err : total;
+}
+
+/*
+ * Record a buffer written to the ring as in flight, and count it: @id its
+ * head id, @last its last extra entry (the free list continues after it).
+ * The layout traces it.
+ */
+static __always_inline void
+vra_track_buffer(struct vra_virtqueue *vq, unsigned int id, unsigned int last,
+		 unsigned int ndescs, void *data, struct vra_indir *in,
+		 u32 in_len)
+{
+	struct vra_state *st = &vq->state[id];
+
+	vq->free_head = vq->extra[last].next;
+	vq->vq.num_free -= ndescs;
+	vq->in_flight++;
+	st->data = data;
+	st->ctx = NULL;
+	st->indir = in;
+	st->in_len = in_len;
+	st->ndescs = ndescs;
+	vra_inc(vq, VRA_STAT_bufs_added);
+	vq->stats.v[VRA_STAT_descs_added] += ndescs;
+}
 
 /**
- * vra_check_used() - check a used element's id and length
+ * vra_detach_indir() - unmap and free the indirect table of a buffer
+ * @vq: the queue
+ * @st: the buffer's state, with an indirect table; it is cleared
+ *
+ * Context: any; caller serializes operations on @vq.
+ */
+void vra_detach_indir(struct vra_virtqueue *vq, struct vra_state *st);
+
+/*
+ * Unmap and free one buffer in flight, with head @id (the caller checked it
+ * is in flight); return its token, its context in *@ctx if @ctx is not
+ * NULL. Everything comes from driver-private state. Its descriptors go back
+ * to the free list: at the head, or in-order at the tail (ring order).
+ */
+static __always_inline void *vra_detach(struct vra_virtqueue *vq,
+					unsigned int id, void **ctx)
+{
+	struct vra_state *st = &vq->state[id];
+	unsigned int i = id, last = id, n, ndescs = st->ndescs;
+	void *data = st->data;
+
+	if (unlikely(st->indir))
+		vra_detach_indir(vq, st);
+	for (n = 0; n < ndescs; n++) {
+		/* An indirect buffer's one ring descriptor is the table. */
+		if (!(vq->extra[i].flags & VRING_DESC_F_INDIRECT))
+			vra_unmap_one(vq, &vq->extra[i]);
+		last = i;
+		i = vq->extra[i].next;
+	}
+	if (vq->in_order) {
+		/* Ring order (2.7.5.3): the chain goes to the end of the list. */
+		if (vq->vq.num_free)
+			vq->extra[vq->free_tail].next = id;
+		else
+			vq->free_head = id;
+		vq->free_tail = last;
+	} else {
+		vq->extra[last].next = vq->free_head;
+		vq->free_head = id;
+	}
+	vq->vq.num_free += ndescs;
+	vq->in_flight--;
+	if (ctx)
+		*ctx = st->ctx;
+	st->data = NULL;
+	st->ctx = NULL;
+	return data;
+}
+
+/**
+ * vra_check_used_slow() - check a used element that failed the fast check
  * @vq: the queue
  * @id: the id the device wrote
  * @len: the length the device wrote; clamped to the device-writable bytes
  *	posted unless the queue is strict
  *
- * Virtio 1.3, 2.7.8 and 2.8.21: the id must name a buffer in flight, the
- * length must not exceed what the device may write.
- *
  * Context: any; caller serializes operations on @vq.
- * Return: true if the element may be used; false if the queue is broken.
+ * Return: as vra_check_used().
  */
-bool vra_check_used(struct vra_virtqueue *vq, u32 id, u32 *len);
+bool vra_check_used_slow(struct vra_virtqueue *vq, u32 id, u32 *len);
+
+/*
+ * Check a used element's id and length (virtio 1.3, 2.7.8 and 2.8.21): the
+ * id must name a buffer in flight, the length must not exceed what the
+ * device may write. Returns true if the element may be used (*@len clamped
+ * to the device-writable bytes posted unless the queue is strict), false if
+ * the queue is broken. One combined test on the fast path; the slow path
+ * repeats the checks one by one to tell which failed.
+ */
+static __always_inline bool vra_check_used(struct vra_virtqueue *vq, u32 id,
+					   u32 *len)
+{
+	if (likely(id < vq->num && vq->state[id].data &&
+		   *len <= vq->state[id].in_len))
+		return true;
+	return vra_check_used_slow(vq, id, len);
+}
 
 /**
  * vra_in_order_batch() - start an in-order batch (2.7.9, 2.8.20)
@@ -223,19 +395,36 @@ bool vra_check_used(struct vra_virtqueue *vq, u32 id, u32 *len);
 bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
 			unsigned int bufs);
 
-/**
- * vra_in_order_next() - take the next buffer of the in-order batch
- * @vq: the queue, with a batch started
- * @len: set to the device's length for the batch's last buffer, to the
- *	device-writable bytes posted for the others
- * @ctx: if not NULL, set to the buffer's context
- * @ndescs: set to the buffer's ring descriptors, for the layout to skip
- *
- * Context: any; caller serializes operations on @vq.
- * Return: the buffer's token.
+/*
+ * In-order: return the next buffer of the current batch, with *@len the
+ * length as posted, or the device's for the batch's last buffer. Sets
+ * *@ndescs to its ring descriptors, for the layout to step over.
  */
-void *vra_in_order_next(struct vra_virtqueue *vq, unsigned int *len,
-			void **ctx, unsigned int *ndescs);
+static __always_inline void *vra_in_order_next(struct vra_virtqueue *vq,
+					       unsigned int *len, void **ctx,
+					       unsigned int *ndescs)
+{
+	unsigned int head = vq->next_in_order;
+
+	*ndescs = vq->state[head].ndescs;
+	*len = --vq->batch_left ? vq->state[head].in_len : vq->batch_len;
+	vq->next_in_order = (head + *ndescs) % vq->num;
+	return vra_detach(vq, head, ctx);
+}
+
+/*
+ * The end of a layout's _kick_prepare: the additions are accounted for,
+ * a suppressed kick counted, the decision traced.
+ */
+static __always_inline bool vra_kick_done(struct vra_virtqueue *vq,
+					  bool needs)
+{
+	vq->num_added = 0;
+	if (!needs)
+		vra_inc(vq, VRA_STAT_kicks_suppressed);
+	trace_virtio_alt_kick(&vq->vq, needs);
+	return needs;
+}
 
 /*
  * The layouts. Each function is the layout's half of the vra_ call of the
@@ -246,7 +435,9 @@ void *vra_in_order_next(struct vra_virtqueue *vq, unsigned int *len,
  * used element (2.7.8, 2.8.21), _more_used peeks for one, the _cb
  * functions write the driver's event suppression, _unexpose withdraws a
  * split available entry, _notification_data gives bits 16-31 of the
- * VIRTIO_F_NOTIFICATION_DATA value (2.9).
+ * VIRTIO_F_NOTIFICATION_DATA value (2.9). Those on the interrupt path
+ * (_more_used, _enable_cb_prepare, _poll) are inline here, so that
+ * vra_interrupt() and vra_enable_cb() pay no call for them.
  */
 
 /**
@@ -263,20 +454,23 @@ void vra_split_init(struct vra_virtqueue *vq);
  * @sgs: the scatterlists
  * @out_sgs: device-readable scatterlists
  * @in_sgs: device-writable scatterlists
- * @total: entries in @sgs, at least 1
  * @data: the token, not NULL
  * @gfp: for an indirect table
  *
  * Context: as vra_add_sgs().
- * Return: 0, -ENOSPC (counted) or -ENOMEM.
+ * Return: 0, -EINVAL if the buffer has no entries or more than the queue
+ * size, -ENOSPC (counted) or -ENOMEM.
  */
 int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		  unsigned int out_sgs, unsigned int in_sgs,
-		  unsigned int total, void *data, gfp_t gfp);
+		  unsigned int out_sgs, unsigned int in_sgs, void *data,
+		  gfp_t gfp);
 
 /**
  * vra_split_kick_prepare() - read the split device's notification wish
  * @vq: the queue
+ *
+ * Resets num_added, counts kicks_suppressed and traces, for
+ * vra_kick_prepare().
  *
  * Context: as vra_kick_prepare().
  * Return: true if the device needs a notification (2.7.10).
@@ -302,7 +496,12 @@ void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
  * Context: any, including hard interrupt.
  * Return: true if vra_split_get_buf() has something to look at.
  */
-bool vra_split_more_used(const struct vra_virtqueue *vq);
+static inline bool vra_split_more_used(const struct vra_virtqueue *vq)
+{
+	return READ_ONCE(vq->batch_left) || vq->split.last_used_idx !=
+	       virtio16_to_cpu(vq->vq.vdev,
+			       READ_ONCE(vq->split.vring.used->idx));
+}
 
 /**
  * vra_split_disable_cb() - ask for no used buffer notifications (2.7.7)
@@ -319,7 +518,23 @@ void vra_split_disable_cb(struct vra_virtqueue *vq);
  * Context: as vra_enable_cb_prepare().
  * Return: the used index to give vra_split_poll().
  */
-unsigned int vra_split_enable_cb_prepare(struct vra_virtqueue *vq);
+static inline unsigned int
+vra_split_enable_cb_prepare(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+
+	if (s->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
+		s->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
+		if (!vq->event)
+			s->vring.avail->flags =
+				cpu_to_virtio16(vq->vq.vdev,
+						s->avail_flags_shadow);
+	}
+	if (vq->event)
+		vring_used_event(&s->vring) =
+			cpu_to_virtio16(vq->vq.vdev, s->last_used_idx);
+	return s->last_used_idx;
+}
 
 /**
  * vra_split_poll() - tell whether the used index moved past @last
@@ -329,7 +544,13 @@ unsigned int vra_split_enable_cb_prepare(struct vra_virtqueue *vq);
  * Context: any; the caller issued the barrier.
  * Return: true if buffers were used since.
  */
-bool vra_split_poll(const struct vra_virtqueue *vq, unsigned int last);
+static inline bool vra_split_poll(const struct vra_virtqueue *vq,
+				  unsigned int last)
+{
+	return (u16)last !=
+	       virtio16_to_cpu(vq->vq.vdev,
+			       READ_ONCE(vq->split.vring.used->idx));
+}
 
 /**
  * vra_split_enable_cb_delayed() - ask for a notification later (2.7.10)
@@ -357,6 +578,42 @@ void vra_split_unexpose(struct vra_virtqueue *vq);
  */
 u32 vra_split_notification_data(const struct vra_virtqueue *vq);
 
+/* Packed descriptor flags and the event suppression wrap bit. */
+#define VRA_F_AVAIL	BIT(VRING_PACKED_DESC_F_AVAIL)
+#define VRA_F_USED	BIT(VRING_PACKED_DESC_F_USED)
+#define VRA_WRAP_SHIFT	VRING_PACKED_EVENT_F_WRAP_CTR
+
+/* Tell whether the descriptor at @pos is used in the lap of @wrap. */
+static inline bool vra_packed_is_used(const struct vra_virtqueue *vq, u16 pos,
+				      bool wrap)
+{
+	u16 flags = le16_to_cpu(READ_ONCE(vq->packed.desc[pos].flags));
+
+	return !!(flags & VRA_F_AVAIL) == wrap && !!(flags & VRA_F_USED) == wrap;
+}
+
+/* Ask for a used buffer notification: at @off_wrap with event index. */
+static inline void vra_packed_set_event(struct vra_virtqueue *vq,
+					u16 off_wrap)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 flags = vq->event ? VRING_PACKED_EVENT_FLAG_DESC :
+				VRING_PACKED_EVENT_FLAG_ENABLE;
+
+	if (vq->event) {
+		p->driver->off_wrap = cpu_to_le16(off_wrap);
+		/*
+		 * The offset must be visible before the flags that make the
+		 * device use it; pairs with the device's read of the flags.
+		 */
+		virtio_wmb(vq->weak_barriers);
+	}
+	if (p->event_flags_shadow != flags) {
+		p->event_flags_shadow = flags;
+		p->driver->flags = cpu_to_le16(flags);
+	}
+}
+
 /**
  * vra_packed_init() - set up a zeroed packed ring (2.8)
  * @vq: the queue, its ring memory allocated and zeroed
@@ -371,20 +628,23 @@ void vra_packed_init(struct vra_virtqueue *vq);
  * @sgs: the scatterlists
  * @out_sgs: device-readable scatterlists
  * @in_sgs: device-writable scatterlists
- * @total: entries in @sgs, at least 1
  * @data: the token, not NULL
  * @gfp: for an indirect table
  *
  * Context: as vra_add_sgs().
- * Return: 0, -ENOSPC (counted) or -ENOMEM.
+ * Return: 0, -EINVAL if the buffer has no entries or more than the queue
+ * size, -ENOSPC (counted) or -ENOMEM.
  */
 int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		   unsigned int out_sgs, unsigned int in_sgs,
-		   unsigned int total, void *data, gfp_t gfp);
+		   unsigned int out_sgs, unsigned int in_sgs, void *data,
+		   gfp_t gfp);
 
 /**
  * vra_packed_kick_prepare() - read the packed device's notification wish
  * @vq: the queue
+ *
+ * Resets num_added, counts kicks_suppressed and traces, for
+ * vra_kick_prepare().
  *
  * Context: as vra_kick_prepare().
  * Return: true if the device needs a notification (2.8.10).
@@ -407,10 +667,30 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
  * vra_packed_more_used() - tell whether a used descriptor is waiting
  * @vq: the queue
  *
+ * With buffers in flight, the slot at last_used_idx was written by the
+ * driver in the current lap: it holds our available descriptor (AVAIL ==
+ * used wrap counter, USED != it) until the device writes a used one over it
+ * (both == the counter). Anything else is a device error. With nothing in
+ * flight the slot may hold a stale descriptor of an earlier lap (the tail
+ * of a chain), so it is not looked at.
+ *
  * Context: any, including hard interrupt.
  * Return: true if vra_packed_get_buf() has something to look at.
  */
-bool vra_packed_more_used(const struct vra_virtqueue *vq);
+static inline bool vra_packed_more_used(const struct vra_virtqueue *vq)
+{
+	const struct vra_packed *p = &vq->packed;
+	u16 flags;
+
+	if (READ_ONCE(vq->batch_left))
+		return true;
+	if (!READ_ONCE(vq->in_flight))
+		return false;
+	flags = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].flags));
+	/* Inconsistent flags count as used here; get_buf breaks on them. */
+	return !(!!(flags & VRA_F_AVAIL) == p->used_wrap &&
+		 !!(flags & VRA_F_USED) != p->used_wrap);
+}
 
 /**
  * vra_packed_disable_cb() - write DISABLE to the driver event area
@@ -427,7 +707,15 @@ void vra_packed_disable_cb(struct vra_virtqueue *vq);
  * Context: as vra_enable_cb_prepare().
  * Return: the used position and wrap counter (bit 15) for vra_packed_poll().
  */
-unsigned int vra_packed_enable_cb_prepare(struct vra_virtqueue *vq);
+static inline unsigned int
+vra_packed_enable_cb_prepare(struct vra_virtqueue *vq)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 off_wrap = p->last_used_idx | p->used_wrap << VRA_WRAP_SHIFT;
+
+	vra_packed_set_event(vq, off_wrap);
+	return off_wrap;
+}
 
 /**
  * vra_packed_poll() - tell whether the descriptor at @last is used
@@ -437,7 +725,15 @@ unsigned int vra_packed_enable_cb_prepare(struct vra_virtqueue *vq);
  * Context: any; the caller issued the barrier.
  * Return: true if it is.
  */
-bool vra_packed_poll(const struct vra_virtqueue *vq, unsigned int last);
+static inline bool vra_packed_poll(const struct vra_virtqueue *vq,
+				   unsigned int last)
+{
+	u16 pos = last & ~BIT(VRA_WRAP_SHIFT);
+
+	if (pos >= vq->num)
+		return false;
+	return vra_packed_is_used(vq, pos, !!(last >> VRA_WRAP_SHIFT));
+}
 
 /**
  * vra_packed_enable_cb_delayed() - ask for a notification later (2.8.10)

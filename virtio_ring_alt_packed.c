@@ -17,10 +17,6 @@
 
 #include "virtio_ring_alt_internal.h"
 
-#define VRA_F_AVAIL	BIT(VRING_PACKED_DESC_F_AVAIL)
-#define VRA_F_USED	BIT(VRING_PACKED_DESC_F_USED)
-#define VRA_WRAP_SHIFT	VRING_PACKED_EVENT_F_WRAP_CTR
-
 void vra_packed_init(struct vra_virtqueue *vq)
 {
 	struct vra_packed *p = &vq->packed;
@@ -78,16 +74,19 @@ static void vra_packed_advance(struct vra_virtqueue *vq, u16 *pos)
 }
 
 int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		   unsigned int out_sgs, unsigned int in_sgs,
-		   unsigned int total, void *data, gfp_t gfp)
+		   unsigned int out_sgs, unsigned int in_sgs, void *data,
+		   gfp_t gfp)
 {
 	struct vra_packed *p = &vq->packed;
-	unsigned int id = vq->free_head, i, n, last = id;
+	unsigned int id = vq->free_head, i, n, last = id, total;
 	u16 head = p->next_avail_idx, pos = head, head_flags = 0;
 	struct vra_indir *in;
 	u32 in_len;
 	int ndescs;
 
+	total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
+	if (unlikely(!total))
+		return -EINVAL;
 	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp, &in,
 				&in_len);
 	if (ndescs < 0)
@@ -111,6 +110,7 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	}
 
 	vra_track_buffer(vq, id, last, ndescs, data, in, in_len);
+	trace_virtio_alt_add(&vq->vq, id, ndescs, !!in);
 
 	/*
 	 * The rest of the chain must be visible before the head's flags make
@@ -142,45 +142,15 @@ bool vra_packed_kick_prepare(struct vra_virtqueue *vq)
 	virtio_mb(vq->weak_barriers);
 	flags = le16_to_cpu(READ_ONCE(p->device->flags));
 	if (!vq->event || flags != VRING_PACKED_EVENT_FLAG_DESC)
-		return flags != VRING_PACKED_EVENT_FLAG_DISABLE;
+		return vra_kick_done(vq,
+				     flags != VRING_PACKED_EVENT_FLAG_DISABLE);
 
 	off_wrap = le16_to_cpu(READ_ONCE(p->device->off_wrap));
 	event = off_wrap & ~BIT(VRA_WRAP_SHIFT);
 	/* An offset in the previous lap lies num slots back. */
 	if (!!(off_wrap >> VRA_WRAP_SHIFT) != p->avail_wrap)
 		event -= vq->num;
-	return vring_need_event(event, new, old);
-}
-
-static bool vra_packed_is_used(const struct vra_virtqueue *vq, u16 pos,
-			       bool wrap)
-{
-	u16 flags = le16_to_cpu(READ_ONCE(vq->packed.desc[pos].flags));
-
-	return !!(flags & VRA_F_AVAIL) == wrap && !!(flags & VRA_F_USED) == wrap;
-}
-
-/*
- * With buffers in flight, the slot at last_used_idx was written by the
- * driver in the current lap: it holds our available descriptor (AVAIL ==
- * used wrap counter, USED != it) until the device writes a used one over it
- * (both == the counter). Anything else is a device error. With nothing in
- * flight the slot may hold a stale descriptor of an earlier lap (the tail
- * of a chain), so it is not looked at.
- */
-bool vra_packed_more_used(const struct vra_virtqueue *vq)
-{
-	const struct vra_packed *p = &vq->packed;
-	u16 flags;
-
-	if (READ_ONCE(vq->batch_left))
-		return true;
-	if (!READ_ONCE(vq->in_flight))
-		return false;
-	flags = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].flags));
-	/* Inconsistent flags count as used here; get_buf breaks on them. */
-	return !(!!(flags & VRA_F_AVAIL) == p->used_wrap &&
-		 !!(flags & VRA_F_USED) != p->used_wrap);
+	return vra_kick_done(vq, vring_need_event(event, new, old));
 }
 
 void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
@@ -216,7 +186,21 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 	virtio_rmb(vq->weak_barriers);
 	id = le16_to_cpu(READ_ONCE(p->desc[pos].id));
 	ulen = le32_to_cpu(READ_ONCE(p->desc[pos].len));
-	if (vq->in_order) {
+	if (!vq->in_order) {
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		ndescs = vq->state[id].ndescs;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else if (id == vq->next_in_order) {
+		/* 2.8.20: a batch of one buffer. */
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		ndescs = vq->state[id].ndescs;
+		vq->next_in_order = (id + ndescs) % vq->num;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else {
 		/*
 		 * 2.8.20: one used descriptor, at the batch's first slot,
 		 * names the batch's last buffer.
@@ -225,12 +209,6 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			return NULL;
 in_order:
 		data = vra_in_order_next(vq, len, ctx, &ndescs);
-	} else {
-		if (!vra_check_used(vq, id, &ulen))
-			return NULL;
-		ndescs = vq->state[id].ndescs;
-		data = vra_detach(vq, id, ctx);
-		*len = ulen;
 	}
 
 	/* Skip the buffer's descriptors, as the driver counted them. */
@@ -253,6 +231,7 @@ in_order:
 		virtio_store_mb(vq->weak_barriers, &p->driver->off_wrap,
 				cpu_to_le16(pos | p->used_wrap << VRA_WRAP_SHIFT));
 	}
+	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
 }
 
@@ -264,44 +243,6 @@ void vra_packed_disable_cb(struct vra_virtqueue *vq)
 		return;
 	p->event_flags_shadow = VRING_PACKED_EVENT_FLAG_DISABLE;
 	p->driver->flags = cpu_to_le16(p->event_flags_shadow);
-}
-
-static void vra_packed_set_event(struct vra_virtqueue *vq, u16 off_wrap)
-{
-	struct vra_packed *p = &vq->packed;
-	u16 flags = vq->event ? VRING_PACKED_EVENT_FLAG_DESC :
-				VRING_PACKED_EVENT_FLAG_ENABLE;
-
-	if (vq->event) {
-		p->driver->off_wrap = cpu_to_le16(off_wrap);
-		/*
-		 * The offset must be visible before the flags that make the
-		 * device use it; pairs with the device's read of the flags.
-		 */
-		virtio_wmb(vq->weak_barriers);
-	}
-	if (p->event_flags_shadow != flags) {
-		p->event_flags_shadow = flags;
-		p->driver->flags = cpu_to_le16(flags);
-	}
-}
-
-unsigned int vra_packed_enable_cb_prepare(struct vra_virtqueue *vq)
-{
-	struct vra_packed *p = &vq->packed;
-	u16 off_wrap = p->last_used_idx | p->used_wrap << VRA_WRAP_SHIFT;
-
-	vra_packed_set_event(vq, off_wrap);
-	return off_wrap;
-}
-
-bool vra_packed_poll(const struct vra_virtqueue *vq, unsigned int last)
-{
-	u16 pos = last & ~BIT(VRA_WRAP_SHIFT);
-
-	if (pos >= vq->num)
-		return false;
-	return vra_packed_is_used(vq, pos, !!(last >> VRA_WRAP_SHIFT));
 }
 
 bool vra_packed_enable_cb_delayed(struct vra_virtqueue *vq)

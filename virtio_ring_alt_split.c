@@ -96,16 +96,19 @@ void vra_split_fill_table(struct vra_virtqueue *vq, struct vra_indir *in)
 }
 
 int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		  unsigned int out_sgs, unsigned int in_sgs,
-		  unsigned int total, void *data, gfp_t gfp)
+		  unsigned int out_sgs, unsigned int in_sgs, void *data,
+		  gfp_t gfp)
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
-	unsigned int head = vq->free_head, i, n, last = head;
+	unsigned int head = vq->free_head, i, n, last = head, total;
 	struct vra_indir *in;
 	u32 in_len;
 	int ndescs;
 
+	total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
+	if (unlikely(!total))
+		return -EINVAL;
 	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp, &in,
 				&in_len);
 	if (ndescs < 0)
@@ -118,6 +121,7 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	}
 
 	vra_track_buffer(vq, head, last, ndescs, data, in, in_len);
+	trace_virtio_alt_add(&vq->vq, head, ndescs, !!in);
 	s->vring.avail->ring[s->avail_idx_shadow & (vq->num - 1)] =
 		cpu_to_virtio16(vdev, head);
 	/*
@@ -153,34 +157,31 @@ bool vra_split_kick_prepare(struct vra_virtqueue *vq)
 		u16 event = virtio16_to_cpu(vq->vq.vdev,
 					    vring_avail_event(&s->vring));
 
-		return vring_need_event(event, new, old);
+		return vra_kick_done(vq, vring_need_event(event, new, old));
 	}
-	return !(s->vring.used->flags &
-		 cpu_to_virtio16(vq->vq.vdev, VRING_USED_F_NO_NOTIFY));
+	return vra_kick_done(vq, !(s->vring.used->flags &
+				   cpu_to_virtio16(vq->vq.vdev,
+						   VRING_USED_F_NO_NOTIFY)));
 }
 
-bool vra_split_more_used(const struct vra_virtqueue *vq)
-{
-	return READ_ONCE(vq->batch_left) || vq->split.last_used_idx !=
-	       virtio16_to_cpu(vq->vq.vdev,
-			       READ_ONCE(vq->split.vring.used->idx));
-}
-
-void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			void **ctx)
+/*
+ * vra_split_get_buf() once there is something to take: @used_idx is the
+ * used index read, past last_used_idx, or anything with an in-order batch
+ * going. Out of line so that polling an empty ring saves no registers.
+ */
+static noinline void *vra_split_take(struct vra_virtqueue *vq,
+				     unsigned int *len, void **ctx,
+				     u16 used_idx)
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
 	unsigned int ndescs;
-	u16 used_idx, slot;
+	u16 slot;
 	u32 id, ulen;
 	void *data;
 
 	if (vq->batch_left)
 		goto in_order;
-	used_idx = virtio16_to_cpu(vdev, READ_ONCE(s->vring.used->idx));
-	if (used_idx == s->last_used_idx)
-		return NULL;
 	if (unlikely((u16)(used_idx - s->last_used_idx) > vq->in_flight)) {
 		vra_bad(vq, VRA_BROKEN_used_idx_jump,
 			"used idx %u is %u past %u, only %u in flight",
@@ -195,32 +196,32 @@ void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 	 */
 	virtio_rmb(vq->weak_barriers);
 
-	if (vq->in_order) {
+	slot = s->last_used_idx & (vq->num - 1);
+	id = virtio32_to_cpu(vdev, READ_ONCE(s->vring.used->ring[slot].id));
+	ulen = virtio32_to_cpu(vdev, READ_ONCE(s->vring.used->ring[slot].len));
+	if (!vq->in_order) {
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else if (id == vq->next_in_order) {
+		/* 2.7.9: a batch of one buffer. */
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		vq->next_in_order = (id + vq->state[id].ndescs) % vq->num;
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else {
 		/*
 		 * 2.7.9: a batch has one entry, at the next used slot, naming
 		 * its last buffer; the used index moves by the number of
 		 * buffers in it, past slots the device leaves unwritten.
 		 */
-		slot = s->last_used_idx & (vq->num - 1);
-		id = virtio32_to_cpu(vdev,
-				     READ_ONCE(s->vring.used->ring[slot].id));
-		ulen = virtio32_to_cpu(vdev,
-				       READ_ONCE(s->vring.used->ring[slot].len));
 		if (!vra_in_order_batch(vq, id, ulen,
 					(u16)(used_idx - s->last_used_idx)))
 			return NULL;
 in_order:
 		data = vra_in_order_next(vq, len, ctx, &ndescs);
-	} else {
-		slot = s->last_used_idx & (vq->num - 1);
-		id = virtio32_to_cpu(vdev,
-				     READ_ONCE(s->vring.used->ring[slot].id));
-		ulen = virtio32_to_cpu(vdev,
-				       READ_ONCE(s->vring.used->ring[slot].len));
-		if (!vra_check_used(vq, id, &ulen))
-			return NULL;
-		data = vra_detach(vq, id, ctx);
-		*len = ulen;
 	}
 	s->last_used_idx++;
 	if (unlikely(!(s->last_used_idx & (vq->num - 1))))
@@ -239,7 +240,22 @@ in_order:
 				&vring_used_event(&s->vring),
 				cpu_to_virtio16(vdev, s->last_used_idx));
 	}
+	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
+}
+
+void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
+			void **ctx)
+{
+	u16 used_idx = 0;
+
+	if (!vq->batch_left) {
+		used_idx = virtio16_to_cpu(vq->vq.vdev,
+					   READ_ONCE(vq->split.vring.used->idx));
+		if (used_idx == vq->split.last_used_idx)
+			return NULL;
+	}
+	return vra_split_take(vq, len, ctx, used_idx);
 }
 
 void vra_split_disable_cb(struct vra_virtqueue *vq)
@@ -256,30 +272,6 @@ void vra_split_disable_cb(struct vra_virtqueue *vq)
 	else
 		s->vring.avail->flags = cpu_to_virtio16(vq->vq.vdev,
 							s->avail_flags_shadow);
-}
-
-unsigned int vra_split_enable_cb_prepare(struct vra_virtqueue *vq)
-{
-	struct vra_split *s = &vq->split;
-
-	if (s->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
-		s->avail_flags_shadow &= ~VRING_AVAIL_F_NO_INTERRUPT;
-		if (!vq->event)
-			s->vring.avail->flags =
-				cpu_to_virtio16(vq->vq.vdev,
-						s->avail_flags_shadow);
-	}
-	if (vq->event)
-		vring_used_event(&s->vring) =
-			cpu_to_virtio16(vq->vq.vdev, s->last_used_idx);
-	return s->last_used_idx;
-}
-
-bool vra_split_poll(const struct vra_virtqueue *vq, unsigned int last)
-{
-	return (u16)last !=
-	       virtio16_to_cpu(vq->vq.vdev,
-			       READ_ONCE(vq->split.vring.used->idx));
 }
 
 bool vra_split_enable_cb_delayed(struct vra_virtqueue *vq)

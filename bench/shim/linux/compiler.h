@@ -18,6 +18,10 @@
 #ifndef data_race
 #define data_race(expr)		(expr)
 #endif
+/* The kernel's, from compiler_attributes.h: the ring keeps slow paths out of line. */
+#ifndef noinline
+#define noinline		__attribute__((__noinline__))
+#endif
 /* For struct_size() of tools/include/linux/overflow.h. */
 #ifndef __must_be_array
 #define __must_be_array(a)	0
