@@ -374,6 +374,7 @@ vm mmio_devices --machine microvm --timeout 300 --qemu-arg "-M acpi=off" \
 	--qemu-arg "-device virtio-balloon-device" \
 	--qemu-arg "-device virtio-rng-device"
 vm mmio_bind --machine microvm --timeout 300 --guest-lib scripts/va-bind \
+	--host tests/host/mmio_bind.sh \
 	--qemu-arg "-global virtio-mmio.force-legacy=off" \
 	--qemu-arg "-device virtio-balloon-device"
 # QEMU 7.2 offers VIRTIO_F_RING_RESET on virtio-mmio without QueueReset:
@@ -428,9 +429,10 @@ vm mmio_balloon_report_stuck --machine microvm --timeout 600 \
 
 # 5. Debian's stock kernels: the image of the headers' exact version,
 # unpacked (scripts/stock-kernel.sh, cached), with the module built against
-# those headers above. A balloon moves from the in-tree virtio-pci (built in
-# on 6.12, a module on 6.1) to virtio-alt-pci and back; then the stock
-# virtio_balloon drives it.
+# those headers above. A balloon (split and packed) moves from the in-tree
+# virtio-pci (built in on 6.12, a module on 6.1) to virtio-alt-pci and back;
+# then the stock virtio_balloon drives it. On microvm, a balloon moves from
+# the in-tree virtio-mmio (a module) to virtio-alt-mmio and back.
 for h in "$hdr61" "$hdr612"; do
 	rel=$(basename "$h")
 	rel=${rel#linux-headers-}
@@ -444,6 +446,15 @@ for h in "$hdr61" "$hdr612"; do
 	vm "stock${v}_bind" --timeout 600 --host "tests/host/stock${v}_bind.sh" \
 		--guest-lib scripts/va-bind \
 		--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+	vm "stock${v}_bind_packed" --timeout 600 \
+		--host "tests/host/stock${v}_bind_packed.sh" \
+		--guest-lib scripts/va-bind \
+		--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,packed=on"
+	vm "stock${v}_mmio_bind" --machine microvm --timeout 300 \
+		--host "tests/host/stock${v}_mmio_bind.sh" \
+		--guest-lib scripts/va-bind \
+		--qemu-arg "-global virtio-mmio.force-legacy=off" \
+		--qemu-arg "-device virtio-balloon-device"
 done
 # Later guests boot the test kernel again.
 vm_kernel=$K/bzImage vm_mods=$K/mods vm_kos=(--ko "$ko" --ko "$kunit_ko")

@@ -1,8 +1,9 @@
 # Guest: no surprise takeover on MMIO. The in-tree virtio_mmio owns the
 # balloon's LNRO0005 device; loading virtio_alt leaves it there; va-bind moves
-# it to virtio-alt-mmio (our balloon driver binds) and back (our balloon
+# it to virtio-alt-mmio (our balloon driver binds, the host inflates and
+# deflates over QMP) and back (our balloon
 # driver stays off it), and the module unloads with the device on the
-# in-tree driver.
+# in-tree driver. stock6*_mmio_bind: the same on Debian's stock kernels.
 . /lib/va/guest.sh
 
 S=$VA_SCENARIO
@@ -32,6 +33,9 @@ if [ "$(drv_of "$P")" = virtio-alt-mmio ] && [ "$(vdrv)" = virtio_alt_balloon ] 
 else
 	va_result "${S}_alt_balloon" FAIL "platform '$(drv_of "$P")' virtio '$(vdrv)'"
 fi
+# The host inflates by 256 MiB, deflates and checks QEMU's view.
+va_balloon_cycle "$S" 262144
+va_wait_host checked 120
 va_check "${S}_to_intree" sh /lib/va/va-bind "$dev" intree
 if [ "$(drv_of "$P")" = virtio-mmio ] && [ -z "$(vdrv)" ] && [ "$(vid)" = 0x0005 ]; then
 	va_result "${S}_back_intree" PASS "$dev on virtio-mmio again"

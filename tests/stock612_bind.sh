@@ -3,7 +3,8 @@
 # they are modules), built against the matching headers. The in-tree
 # virtio-pci owns a virtio-balloon-pci and no balloon driver is loaded
 # (nothing autoloads one: the initramfs has no udev and the kernel no
-# uevent helper). Loading virtio_alt leaves the device there; va-bind moves
+# uevent helper); *_packed: the device offers VIRTIO_F_RING_PACKED, both
+# drivers use the packed layout. Loading virtio_alt leaves the device there; va-bind moves
 # it to virtio-alt-pci, the host inflates and deflates over QMP
 # (tests/host/stock612_bind.sh), the counters add up; va-bind moves it
 # back, virtio_alt unloads, and the stock virtio_balloon follows a new
@@ -74,11 +75,14 @@ fi
 
 va_check "${S}_to_alt" sh /lib/va/va-bind "$bdf" alt
 bal=$(vdev)
+fmt=split
+case $S in *packed*) fmt=packed ;; esac
 if [ "$(drv_of "$P")" = virtio-alt-pci ] && [ "$(vdrv)" = virtio_alt_balloon ] &&
-   grep -q '^ring alt' "$D/$bal/transport"; then
-	va_result "${S}_alt_balloon" PASS "$bdf on virtio-alt-pci as $bal, virtio_alt_balloon, alt ring"
+   grep -q '^ring alt' "$D/$bal/transport" &&
+   grep -qx "format $fmt" "$D/$bal/vq0/layout"; then
+	va_result "${S}_alt_balloon" PASS "$bdf on virtio-alt-pci as $bal, virtio_alt_balloon, alt ring, $fmt"
 else
-	va_result "${S}_alt_balloon" FAIL "pci '$(drv_of "$P")' virtio '$(vdrv)' $(grep '^ring' "$D/$bal/transport" 2>/dev/null)"
+	va_result "${S}_alt_balloon" FAIL "pci '$(drv_of "$P")' virtio '$(vdrv)' $(grep '^ring' "$D/$bal/transport" 2>/dev/null), wanted $fmt: $(grep format "$D/$bal/vq0/layout" 2>/dev/null)"
 fi
 
 va_balloon_cycle "$S" "$INFLATE_KB"

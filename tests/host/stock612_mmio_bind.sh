@@ -1,0 +1,1 @@
+mmio_bind.sh

@@ -1,0 +1,1 @@
+stock612_bind.sh
