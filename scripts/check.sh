@@ -192,6 +192,24 @@ else
 	record bench_quick FAIL "see out/bench-quick.log"
 fi
 
+# The ring fuzzers' short run: each target 60 s from a copy of the seed
+# corpus (fuzz/corpus/), ASan and UBSan on; any finding fails.
+if make -C fuzz check > "$out/fuzz-check.log" 2>&1; then
+	fuzz_ok=true
+else
+	fuzz_ok=false
+fi
+for t in split packed; do
+	line=$(grep "^ok fuzz_$t " "$out/fuzz-check.log")
+	if $fuzz_ok || [ -n "$line" ]; then
+		[ -n "$line" ] || line="ok fuzz_$t ? execs, see out/fuzz-check.log"
+		record "fuzz_$t" PASS "${line#ok fuzz_$t }"
+	else
+		grep -m 3 -E 'invariant|ERROR|SUMMARY' "$out/fuzz-check.log"
+		record "fuzz_$t" FAIL "see out/fuzz-check.log, out/fuzz/check/"
+	fi
+done
+
 ko=$out/build-testkernel/virtio_alt.ko
 kunit_ko=$out/build-testkernel/kunit/virtio_alt_kunit.ko
 undoc=$(modinfo -F parm "$ko" 2>/dev/null | awk -F: '$2 == "" || $2 ~ /^ *\(/ { print $1 }')

@@ -14,6 +14,9 @@ pkgs=(
 	dkms
 	# userspace benchmark (bench/): callgrind instruction counts
 	valgrind
+	# fuzzers (fuzz/): clang; libclang-rt-14-dev holds libFuzzer and the
+	# ASan/UBSan runtimes (-fsanitize=fuzzer,address,undefined)
+	clang libclang-rt-14-dev
 )
 
 # One dpkg-query for all; a package it does not know is simply not listed.
