@@ -226,6 +226,7 @@ static void op_dev_complete(struct fstate *s)
 	desc[d->used_pos].len = len;
 	flags = d->used_wrap ? BIT(VRING_PACKED_DESC_F_AVAIL) |
 			       BIT(VRING_PACKED_DESC_F_USED) : 0;
+	/* The id and len are in memory before the flags make them used. */
 	virt_wmb();
 	WRITE_ONCE(desc[d->used_pos].flags, flags);
 	d->used_pos += n;
@@ -246,10 +247,12 @@ static void op_dev_complete(struct fstate *s)
 
 	if (d->last_avail == READ_ONCE(avail->idx))
 		return;
+	/* Read the entry only after the index that published it. */
 	virt_rmb();
 	head = avail->ring[d->last_avail++ & (s->num - 1)];
 	used->ring[d->used_idx & (s->num - 1)].id = head;
 	used->ring[d->used_idx & (s->num - 1)].len = len;
+	/* The entry is in memory before the index that publishes it. */
 	virt_wmb();
 	WRITE_ONCE(used->idx, ++d->used_idx);
 }

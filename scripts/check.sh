@@ -163,11 +163,17 @@ mapfile -t csrc < <(git ls-files '*.c' '*.h')
 # bench/shim/ stands in for kernel headers in userspace, in their idiom
 # (volatile in WRITE_ONCE(), stubs that drop their arguments), which
 # checkpatch rejects by design; kernel-doc still reads it.
-mapfile -t cpsrc < <(git ls-files '*.c' '*.h' ':!bench/shim/')
-cp_out=$(perl "$K/src/scripts/checkpatch.pl" --no-tree --strict --terse \
-	--show-types -f "${cpsrc[@]}" 2>&1 | grep -E 'ERROR|WARNING|CHECK')
+# fuzz/ must name its entry point LLVMFuzzerTestOneInput, in CamelCase.
+mapfile -t cpsrc < <(git ls-files '*.c' '*.h' ':!bench/shim/' ':!fuzz/')
+mapfile -t cpfuzz < <(git ls-files 'fuzz/*.c' 'fuzz/*.h')
+cp_out=$( {
+	perl "$K/src/scripts/checkpatch.pl" --no-tree --strict --terse \
+		--show-types -f "${cpsrc[@]}"
+	perl "$K/src/scripts/checkpatch.pl" --no-tree --strict --terse \
+		--show-types --ignore CAMELCASE -f "${cpfuzz[@]}"
+} 2>&1 | grep -E 'ERROR|WARNING|CHECK')
 if [ -z "$cp_out" ]; then
-	record checkpatch_strict PASS "${#cpsrc[@]} files"
+	record checkpatch_strict PASS "$((${#cpsrc[@]} + ${#cpfuzz[@]})) files"
 else
 	echo "$cp_out" | head -n 20
 	record checkpatch_strict FAIL "$(echo "$cp_out" | wc -l) reports"
