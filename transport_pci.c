@@ -1062,6 +1062,22 @@ static const char *vp_bus_name(struct virtio_device *vdev)
 	return pci_name(to_vp(vdev)->pdev);
 }
 
+/*
+ * One virtio PCI capability (virtio 1.3, 4.1.4) as parsed at probe: its
+ * position in configuration space, the BAR, offset and length of the
+ * structure it points at (bytes); "none" when the device has none.
+ */
+static void vp_show_cap(struct seq_file *s, const char *name,
+			const struct vp_cap *c)
+{
+	if (!c->pos) {
+		seq_printf(s, "cap_%s none\n", name);
+		return;
+	}
+	seq_printf(s, "cap_%s pos 0x%02x bar %u offset 0x%llx length 0x%llx\n",
+		   name, c->pos, c->bar, c->offset, c->length);
+}
+
 static void vp_show(struct vtr_device *vd, struct seq_file *s)
 {
 	struct vp_alt_device *vp = container_of(vd, struct vp_alt_device, vtr);
@@ -1096,6 +1112,15 @@ static void vp_show(struct vtr_device *vd, struct seq_file *s)
 	spin_unlock_irqrestore(&vd->lock, flags);
 	if (vp->legacy)
 		return;
+	vp_show_cap(s, "common", &vp->caps.common);
+	vp_show_cap(s, "notify", &vp->caps.notify);
+	vp_show_cap(s, "isr", &vp->caps.isr);
+	vp_show_cap(s, "device", &vp->caps.device);
+	if (vp->caps.pci_cfg.pos)
+		seq_printf(s, "cap_pci_cfg pos 0x%02x\n", vp->caps.pci_cfg.pos);
+	else
+		seq_puts(s, "cap_pci_cfg none\n");
+	seq_printf(s, "caps_rejected %u\n", vp->caps.rejected);
 	seq_printf(s, "notify_off_multiplier %u\n", vp->notify_off_multiplier);
 	seq_printf(s, "device_cfg_len %zu\n", vp->device_len);
 	seq_printf(s, "config_access %s\n", vp->window ? "window" : "bar");

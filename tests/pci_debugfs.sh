@@ -52,6 +52,19 @@ if grep -qx 'transport pci' "$B/transport" && grep -qx 'ring alt' "$B/transport"
 else
 	va_result "${S}_transport" FAIL "$(head -n 3 "$B/transport" | tr '\n' ' ')"
 fi
+# The virtio capabilities as parsed: QEMU 7.2 puts the four structures in
+# its modern memory BAR 4 at 0x0 (common), 0x1000 (ISR), 0x2000 (device)
+# and 0x3000 (notify), and offers the PCI configuration access window.
+capok=1
+for c in common:0x0 isr:0x1000 device:0x2000 notify:0x3000; do
+	grep -q "^cap_${c%%:*} pos 0x[0-9a-f]* bar 4 offset ${c#*:} length 0x[0-9a-f]*\$" "$B/transport" || capok=0
+done
+if [ "$capok" = 1 ] && grep -q '^cap_pci_cfg pos 0x[0-9a-f]*$' "$B/transport" &&
+   grep -qx 'caps_rejected 0' "$B/transport"; then
+	va_result "${S}_capabilities" PASS "$(grep '^cap' "$B/transport" | tr '\n' ';')"
+else
+	va_result "${S}_capabilities" FAIL "$(grep '^cap' "$B/transport" | tr '\n' ';')"
+fi
 st=$(cat "$B/status")
 if [ "$st" = "0x0f ACKNOWLEDGE DRIVER FEATURES_OK DRIVER_OK" ]; then
 	va_result "${S}_status" PASS "$st"
