@@ -203,6 +203,12 @@ static int bench_setup(struct brun *r, const struct bvariant *v)
 		.used = r->ops->used_addr(r->vq),
 	};
 	bdev_init(&r->dev, &dcfg);
+	if (r->dev.err) {
+		fprintf(stderr, "bench: %s: FAIL: %s\n", v->name, r->dev.err);
+		r->ops->del(r->vq);
+		free(r->buf);
+		return -1;
+	}
 	return 0;
 }
 

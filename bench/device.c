@@ -23,15 +23,32 @@ static void bdev_fail(struct bdev *d, const char *why)
 		d->err = why;
 }
 
+/* True if @len bytes at @addr are all zero. */
+static bool bdev_zeroed(u64 addr, size_t len)
+{
+	const u8 *p = (const void *)(unsigned long)addr;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 /**
  * bdev_init() - set a device queue up over a driver's fresh ring
  * @d: the device queue
  * @cfg: features, size and the driver's ring addresses
  *
- * Notifications start enabled both ways, as after a reset.
+ * Notifications start enabled both ways, as after a reset. A ring whose
+ * areas are not all zero fails the queue (@d->err): a kernel ring is
+ * allocated zeroed, and a stale descriptor left by an earlier run reads as
+ * a used one to the packed ring.
  */
 void bdev_init(struct bdev *d, const struct bdev_cfg *cfg)
 {
+	size_t n = cfg->num;
+
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
 	if (cfg->packed) {
@@ -40,12 +57,21 @@ void bdev_init(struct bdev *d, const struct bdev_cfg *cfg)
 		d->dev_evt = (void *)(unsigned long)cfg->used;
 		d->avail_wrap = true;
 		d->used_wrap = true;
+		if (!bdev_zeroed(cfg->desc, n * sizeof(*d->desc)) ||
+		    !bdev_zeroed(cfg->avail, sizeof(*d->drv_evt)) ||
+		    !bdev_zeroed(cfg->used, sizeof(*d->dev_evt)))
+			bdev_fail(d, "packed: ring not zeroed at setup");
 		return;
 	}
 	d->vr.num = cfg->num;
 	d->vr.desc = (void *)(unsigned long)cfg->desc;
 	d->vr.avail = (void *)(unsigned long)cfg->avail;
 	d->vr.used = (void *)(unsigned long)cfg->used;
+	/* 2.7: flags, idx, the ring and the event word of each area. */
+	if (!bdev_zeroed(cfg->desc, n * sizeof(struct vring_desc)) ||
+	    !bdev_zeroed(cfg->avail, 6 + 2 * n) ||
+	    !bdev_zeroed(cfg->used, 6 + 8 * n))
+		bdev_fail(d, "split: ring not zeroed at setup");
 }
 
 /*

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * tools/virtio's dma-mapping.h with a dma_alloc_coherent() that zeroes,
+ * as the kernel's does (the shim's is kmalloc(), that is malloc()).
+ */
+#ifndef _BENCH_LINUX_DMA_MAPPING_H
+#define _BENCH_LINUX_DMA_MAPPING_H
+
+#include_next <linux/dma-mapping.h>
+
+#undef dma_alloc_coherent
+#define dma_alloc_coherent(d, s, hp, f) ({				\
+	void *__bench_dma_p = kzalloc((s), (f));			\
+	*(hp) = (unsigned long)__bench_dma_p;				\
+	__bench_dma_p;							\
+})
+
+#endif
