@@ -316,6 +316,11 @@ vm pci_pm --timeout 600 --host tests/host/pci_pm.sh \
 # inflate, the accounting exact afterwards.
 vm pci_balloon_storm --timeout 1200 --host tests/host/pci_balloon_storm.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+# Module life (issue 9): 50 cycles of modprobe, bind, inflate to a 64 MiB
+# balloon, rmmod, every other one racing the probe's inflate; MemTotal
+# exact after each, balloon, MemTotal and query-balloon agreeing at the end.
+vm pci_module_cycles --timeout 1200 --host tests/host/pci_module_cycles.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
 # Free page hinting (issue 6): a migration to "exec:cat > /dev/null" makes
 # QEMU ask for hints and say DONE; QEMU 7.2 wants an iothread for
 # free-page-hint. page_poison=1 adds PAGE_POISON with a poison value.
