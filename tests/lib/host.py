@@ -7,6 +7,10 @@ VA_RESULTS (results file), VA_CTL (control-port FIFO prefix).
   host.py wait-mark TEXT TIMEOUT   wait for the guest's `va_marker TEXT`
   host.py wait-log REGEX TIMEOUT   wait for a serial-log line matching REGEX
   host.py qmp CMD [JSON-ARGS]      run a QMP command, print its return (JSON)
+  host.py qmp-storm COUNT CMD JSON-ARGS...
+                                   run CMD COUNT times on one QMP connection,
+                                   with each JSON-ARGS in turn; print the
+                                   seconds it took
   host.py send TEXT                send a line to the guest (`va_wait_host`,
                                    `va_host_value`)
   host.py result NAME PASS|FAIL [DETAIL...]   record a result
@@ -68,6 +72,11 @@ def wait_log(pattern, timeout):
 
 
 def qmp(cmd, args=None):
+    return qmp_calls([(cmd, args)])[0]
+
+
+def qmp_calls(calls):
+    """Run the (command, arguments) pairs in order on one connection."""
     path = env('VA_QMP')
     deadline = time.monotonic() + 20
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -102,7 +111,7 @@ def qmp(cmd, args=None):
     if not greeting or 'QMP' not in greeting:
         sys.exit(f'host.py: unexpected QMP greeting: {greeting!r}')
     call('qmp_capabilities')
-    ret = call(cmd, args)
+    ret = [call(cmd, args) for cmd, args in calls]
     sock.close()
     return ret
 
@@ -179,6 +188,11 @@ def main(argv):
     elif sub == 'qmp' and len(args) in (1, 2):
         arguments = json.loads(args[1]) if len(args) == 2 else None
         print(json.dumps(qmp(args[0], arguments)))
+    elif sub == 'qmp-storm' and len(args) >= 3 and args[0].isdigit():
+        each = [json.loads(a) for a in args[2:]]
+        start = time.monotonic()
+        qmp_calls([(args[1], each[i % len(each)]) for i in range(int(args[0]))])
+        print(f'{time.monotonic() - start:.2f}')
     elif sub == 'send' and len(args) == 1:
         send(args[0])
     elif sub == 'result' and len(args) >= 2 and args[1] in ('PASS', 'FAIL'):
