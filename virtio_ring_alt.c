@@ -89,17 +89,16 @@ void vra_unmap_chain(struct vra_virtqueue *vq, struct vra_desc_extra *extra,
 
 /*
  * An indirect table for @total descriptors of @desc_size bytes, with the
- * extra entries that unmap them chained in order, in one allocation: the
- * table follows the extra entries, 16-byte aligned. The caller fills the
- * table, then maps it; NULL when memory is short (the caller then chains
- * the descriptors in the ring).
+ * extra entries that unmap them (in table order, unchained), in one
+ * allocation: the table follows the extra entries, 16-byte aligned. The
+ * caller fills the table, then maps it; NULL when memory is short (the
+ * caller then chains the descriptors in the ring).
  */
 static struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
 					 unsigned int total, size_t desc_size,
 					 gfp_t gfp)
 {
 	struct vra_indir *in;
-	unsigned int i;
 	size_t head;
 
 	/* total <= 32768 descriptors of 16 bytes: no overflow. */
@@ -109,9 +108,69 @@ static struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
 		return NULL;
 	in->table = (void *)in + head;
 	in->n = total;
-	for (i = 0; i < total; i++)
-		in->extra[i].next = i + 1;
 	return in;
+}
+
+/*
+ * Map a buffer's entries into the indirect table @in in one pass: the
+ * driver's copy in in->extra, the only one unmapping trusts, and the
+ * device's table in the queue's format (2.7.5.3: chained with NEXT and
+ * next = i + 1; 2.8.19: in order, only VIRTQ_DESC_F_WRITE set). Sums the
+ * device-writable bytes into @in_len. Returns 0, or -ENOMEM with nothing
+ * left mapped.
+ */
+static int vra_fill_indir(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+			  unsigned int out_sgs, unsigned int in_sgs,
+			  struct vra_indir *in, u32 *in_len)
+{
+	struct virtio_device *vdev = vq->vq.vdev;
+	struct vring_packed_desc *pt = in->table;
+	struct vring_desc *st = in->table;
+	unsigned int n, i = 0, j;
+	struct scatterlist *sg;
+	u32 bytes = 0;
+
+	for (n = 0; n < out_sgs + in_sgs; n++) {
+		bool write = n >= out_sgs;
+		u16 flags = write ? VRING_DESC_F_WRITE : 0;
+
+		for (sg = sgs[n]; sg; sg = sg_next(sg), i++) {
+			struct vra_desc_extra *e = &in->extra[i];
+			dma_addr_t addr;
+
+			addr = dma_map_page(vq->dma_dev, sg_page(sg),
+					    sg->offset, sg->length,
+					    write ? DMA_FROM_DEVICE :
+					    DMA_TO_DEVICE);
+			if (unlikely(dma_mapping_error(vq->dma_dev, addr))) {
+				for (j = 0; j < i; j++)
+					vra_unmap_one(vq, &in->extra[j]);
+				return -ENOMEM;
+			}
+			e->addr = addr;
+			e->len = sg->length;
+			e->flags = flags;
+			if (write)
+				bytes += sg->length;
+			if (vq->packed_ring) {
+				pt[i].addr = cpu_to_le64(addr);
+				pt[i].len = cpu_to_le32(sg->length);
+				pt[i].id = 0;
+				pt[i].flags = cpu_to_le16(flags);
+			} else {
+				st[i].addr = cpu_to_virtio64(vdev, addr);
+				st[i].len = cpu_to_virtio32(vdev, sg->length);
+				st[i].flags = cpu_to_virtio16(vdev, flags |
+							      VRING_DESC_F_NEXT);
+				st[i].next = cpu_to_virtio16(vdev, i + 1);
+			}
+		}
+	}
+	/* The split chain ends at the last entry (i > 1: a table's size). */
+	if (!vq->packed_ring)
+		st[i - 1].flags = cpu_to_virtio16(vdev, in->extra[i - 1].flags);
+	*in_len = bytes;
+	return 0;
 }
 
 /*
@@ -137,8 +196,8 @@ static void vra_free_indir(struct vra_virtqueue *vq, struct vra_indir *in,
 }
 
 /*
- * Map a buffer into an indirect table, written by the layout and mapped;
- * the ring's extra entry at free_head describes it. Returns 1, 0 if no
+ * Map a buffer into an indirect table, written and mapped; the ring's
+ * extra entry at free_head describes it. Returns 1, 0 if no
  * table could be allocated (the caller then chains the buffer in the ring),
  * or -ENOMEM with nothing left mapped.
  */
@@ -156,15 +215,11 @@ int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	in = vra_alloc_indir(vq, total, desc_size, gfp);
 	if (!in)
 		return 0;
-	err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, in->extra, 0, in_len);
+	err = vra_fill_indir(vq, sgs, out_sgs, in_sgs, in, in_len);
 	if (err) {
 		vra_abort_indir(vq, in, false);
 		return err;
 	}
-	if (vq->packed_ring)
-		vra_packed_fill_table(vq, in);
-	else
-		vra_split_fill_table(vq, in);
 	in->dma = dma_map_single(vq->dma_dev, in->table, total * desc_size,
 				 DMA_TO_DEVICE);
 	if (dma_mapping_error(vq->dma_dev, in->dma)) {

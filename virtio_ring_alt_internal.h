@@ -230,8 +230,8 @@ vra_map_sgs(struct vra_virtqueue *vq, struct scatterlist *sgs[],
  * @inp: set to the table on success
  * @in_len: set to the device-writable bytes on success
  *
- * The layout writes the table (vra_split_fill_table(),
- * vra_packed_fill_table()), which is mapped and described by the ring's
+ * The table, in the queue's format, is written in the same pass as the
+ * driver's copy of its entries, then mapped and described by the ring's
  * extra entry at free_head.
  *
  * Context: as vra_add_sgs().
@@ -243,8 +243,6 @@ int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		     unsigned int out_sgs, unsigned int in_sgs,
 		     unsigned int total, gfp_t gfp, struct vra_indir **inp,
 		     u32 *in_len);
-void vra_split_fill_table(struct vra_virtqueue *vq, struct vra_indir *in);
-void vra_packed_fill_table(struct vra_virtqueue *vq, struct vra_indir *in);
 
 /*
  * Map a buffer for either layout: into an indirect table when the queue has
@@ -274,6 +272,44 @@ vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra, vq->free_head,
 			  in_len);
 	return err ? err : total;
+}
+
+/*
+ * The common buffer, one scatterlist of one entry (a balloon's page
+ * numbers, a request or a response of one piece): true when @sgs is one.
+ */
+static __always_inline bool vra_one_entry(struct scatterlist *sgs[],
+					  unsigned int nsgs)
+{
+	return nsgs == 1 && sg_is_last(sgs[0]);
+}
+
+/*
+ * vra_map_buffer() for a buffer of one entry, without its loops: map @sg
+ * into the extra entry at free_head (no VRING_DESC_F_NEXT), device-writable
+ * if @write. Returns 1 (the ring descriptor it takes), or -ENOSPC (counted)
+ * or -ENOMEM with nothing left mapped.
+ */
+static __always_inline int
+vra_map_one(struct vra_virtqueue *vq, struct scatterlist *sg, bool write,
+	    u32 *in_len)
+{
+	struct vra_desc_extra *e = &vq->extra[vq->free_head];
+	dma_addr_t addr;
+
+	if (unlikely(!vq->vq.num_free)) {
+		vra_inc(vq, VRA_STAT_enospc);
+		return -ENOSPC;
+	}
+	addr = dma_map_page(vq->dma_dev, sg_page(sg), sg->offset, sg->length,
+			    write ? DMA_FROM_DEVICE : DMA_TO_DEVICE);
+	if (unlikely(dma_mapping_error(vq->dma_dev, addr)))
+		return -ENOMEM;
+	e->addr = addr;
+	e->len = sg->length;
+	e->flags = write ? VRING_DESC_F_WRITE : 0;
+	*in_len = write ? sg->length : 0;
+	return 1;
 }
 
 /*

@@ -38,28 +38,6 @@ void vra_packed_init(struct vra_virtqueue *vq)
 	}
 }
 
-/**
- * vra_packed_fill_table() - write an indirect table, packed format (2.8.19)
- * @vq: the queue
- * @in: the table, its entries mapped
- *
- * Context: any; caller serializes operations on @vq.
- */
-void vra_packed_fill_table(struct vra_virtqueue *vq, struct vra_indir *in)
-{
-	struct vring_packed_desc *table = in->table;
-	unsigned int i;
-
-	for (i = 0; i < in->n; i++) {
-		table[i].addr = cpu_to_le64(in->extra[i].addr);
-		table[i].len = cpu_to_le32(in->extra[i].len);
-		table[i].id = 0;
-		/* 2.8.19: only VIRTQ_DESC_F_WRITE may be set in the table. */
-		table[i].flags = cpu_to_le16(in->extra[i].flags &
-					     VRING_DESC_F_WRITE);
-	}
-}
-
 /* Step to the next ring slot, flipping the wrap counter at the end. */
 static void vra_packed_advance(struct vra_virtqueue *vq, u16 *pos)
 {
@@ -84,29 +62,43 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	u32 in_len;
 	int ndescs;
 
-	total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
-	if (unlikely(!total))
-		return -EINVAL;
-	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp, &in,
-				&in_len);
-	if (ndescs < 0)
-		return ndescs;
-
-	for (n = 0, i = id; n < ndescs; n++) {
+	if (likely(vra_one_entry(sgs, out_sgs + in_sgs))) {
 		struct vring_packed_desc *d = &p->desc[pos];
-		const struct vra_desc_extra *e = &vq->extra[i];
-		u16 flags = e->flags | p->avail_used_flags;
+		const struct vra_desc_extra *e = &vq->extra[id];
 
+		ndescs = vra_map_one(vq, sgs[0], in_sgs, &in_len);
+		if (ndescs < 0)
+			return ndescs;
+		in = NULL;
 		d->addr = cpu_to_le64(e->addr);
 		d->len = cpu_to_le32(e->len);
 		d->id = cpu_to_le16(id);
-		if (n)
-			d->flags = cpu_to_le16(flags);
-		else
-			head_flags = flags;
-		last = i;
-		i = e->next;
+		head_flags = e->flags | p->avail_used_flags;
 		vra_packed_advance(vq, &pos);
+	} else {
+		total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
+		if (unlikely(!total))
+			return -EINVAL;
+		ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp,
+					&in, &in_len);
+		if (ndescs < 0)
+			return ndescs;
+		for (n = 0, i = id; n < ndescs; n++) {
+			struct vring_packed_desc *d = &p->desc[pos];
+			const struct vra_desc_extra *e = &vq->extra[i];
+			u16 flags = e->flags | p->avail_used_flags;
+
+			d->addr = cpu_to_le64(e->addr);
+			d->len = cpu_to_le32(e->len);
+			d->id = cpu_to_le16(id);
+			if (n)
+				d->flags = cpu_to_le16(flags);
+			else
+				head_flags = flags;
+			last = i;
+			i = e->next;
+			vra_packed_advance(vq, &pos);
+		}
 	}
 
 	vra_track_buffer(vq, id, last, ndescs, data, in, in_len);

@@ -78,23 +78,6 @@ static void vra_split_write_desc(struct virtio_device *vdev,
 	d->next = cpu_to_virtio16(vdev, next);
 }
 
-/**
- * vra_split_fill_table() - write an indirect table, split format (2.7.5.3)
- * @vq: the queue
- * @in: the table, its entries mapped
- *
- * Context: any; caller serializes operations on @vq.
- */
-void vra_split_fill_table(struct vra_virtqueue *vq, struct vra_indir *in)
-{
-	struct vring_desc *table = in->table;
-	unsigned int i;
-
-	for (i = 0; i < in->n; i++)
-		vra_split_write_desc(vq->vq.vdev, &table[i], &in->extra[i],
-				     i + 1);
-}
-
 int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		  unsigned int out_sgs, unsigned int in_sgs, void *data,
 		  gfp_t gfp)
@@ -106,18 +89,27 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	u32 in_len;
 	int ndescs;
 
-	total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
-	if (unlikely(!total))
-		return -EINVAL;
-	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp, &in,
-				&in_len);
-	if (ndescs < 0)
-		return ndescs;
-	for (n = 0, i = head; n < ndescs; n++) {
-		vra_split_write_desc(vdev, &s->vring.desc[i], &vq->extra[i],
-				     vq->extra[i].next);
-		last = i;
-		i = vq->extra[i].next;
+	if (likely(vra_one_entry(sgs, out_sgs + in_sgs))) {
+		ndescs = vra_map_one(vq, sgs[0], in_sgs, &in_len);
+		if (ndescs < 0)
+			return ndescs;
+		in = NULL;
+		vra_split_write_desc(vdev, &s->vring.desc[head], &vq->extra[head],
+				     vq->extra[head].next);
+	} else {
+		total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
+		if (unlikely(!total))
+			return -EINVAL;
+		ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp,
+					&in, &in_len);
+		if (ndescs < 0)
+			return ndescs;
+		for (n = 0, i = head; n < ndescs; n++) {
+			vra_split_write_desc(vdev, &s->vring.desc[i],
+					     &vq->extra[i], vq->extra[i].next);
+			last = i;
+			i = vq->extra[i].next;
+		}
 	}
 
 	vra_track_buffer(vq, head, last, ndescs, data, in, in_len);
