@@ -145,6 +145,8 @@ void vtr_finalize_ring(struct vtr_device *vd)
 void vtr_status_written(struct vtr_device *vd, u8 status)
 {
 	vd->status = status;
+	if (!status)
+		vd->needs_reset = false;
 }
 
 /**
@@ -157,15 +159,25 @@ void vtr_status_written(struct vtr_device *vd, u8 status)
  * leaves FEATURES_OK clear. The virtio core then fails the probe with
  * -ENODEV and sets FAILED; this says which features and which driver, once
  * per refusal, and counts it in @vd->features_refused (debugfs
- * "transport"). Each transport calls it from get_status.
+ * "transport"). 2.1.2: a device that sets DEVICE_NEEDS_RESET has stopped
+ * working until it is reset; that is said once per reset too. Each
+ * transport calls it from get_status.
  *
- * Context: any; the virtio core serializes status changes of a device.
+ * Context: any, hard interrupt included; the virtio core serializes status
+ * changes of a device.
  * Return: @status, unchanged.
  */
 u8 vtr_status_read(struct vtr_device *vd, u8 status)
 {
 	const struct device_driver *drv = vd->vdev.dev.driver;
 
+	if ((status & VIRTIO_CONFIG_S_NEEDS_RESET) && status != 0xff &&
+	    !READ_ONCE(vd->needs_reset)) {
+		WRITE_ONCE(vd->needs_reset, true);
+		dev_err(&vd->vdev.dev,
+			"device set DEVICE_NEEDS_RESET (status 0x%02x): it stopped working; buffers in flight come back only through a reset (driver %s)\n",
+			status, drv ? drv->name : "(none)");
+	}
 	if (!(vd->status & VIRTIO_CONFIG_S_FEATURES_OK) ||
 	    (status & VIRTIO_CONFIG_S_FEATURES_OK))
 		return status;
@@ -177,6 +189,24 @@ u8 vtr_status_read(struct vtr_device *vd, u8 status)
 		status, vd->vdev.features, drv ? drv->name : "(none)");
 	return status;
 }
+
+/**
+ * vtr_config_changed() - pass on a configuration change notification
+ * @vd: the device
+ *
+ * Virtio 1.3, 2.1.2 and 4.1.4.5 / 4.2.3.4: a device that sets
+ * DEVICE_NEEDS_RESET tells the driver through a configuration change
+ * notification, so the status is read first (vtr_status_read() says so
+ * once), then the driver hears of the change (virtio_config_changed()).
+ *
+ * Context: the transport's configuration change interrupt.
+ */
+void vtr_config_changed(struct vtr_device *vd)
+{
+	vd->vdev.config->get_status(&vd->vdev);
+	virtio_config_changed(&vd->vdev);
+}
+EXPORT_SYMBOL_GPL(vtr_config_changed);
 
 /**
  * vtr_create_vq_ring() - create a queue on a given ring

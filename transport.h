@@ -70,6 +70,8 @@ struct vtr_vq {
  *	(vtr_status_written())
  * @features_refused: times the device cleared FEATURES_OK after the driver
  *	set it (vtr_status_read())
+ * @needs_reset: the device showed DEVICE_NEEDS_RESET since the last reset
+ *	(vtr_status_read(); said once)
  */
 struct vtr_device {
 	struct virtio_device vdev;
@@ -85,6 +87,7 @@ struct vtr_device {
 	const u16 *vq_index;
 	u8 status;
 	u64 features_refused;
+	bool needs_reset;
 };
 
 #define to_vtr(_vdev) container_of(_vdev, struct vtr_device, vdev)
@@ -134,6 +137,7 @@ void vtr_init(struct vtr_device *vd, const char *transport);
 void vtr_finalize_ring(struct vtr_device *vd);
 void vtr_status_written(struct vtr_device *vd, u8 status);
 u8 vtr_status_read(struct vtr_device *vd, u8 status);
+void vtr_config_changed(struct vtr_device *vd);
 struct virtqueue *vtr_create_vq(struct vtr_device *vd, unsigned int index,
 				unsigned int num, unsigned int align,
 				bool weak_barriers, bool ctx,

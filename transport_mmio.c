@@ -404,7 +404,7 @@ static irqreturn_t vm_interrupt(int irq, void *opaque)
 		       VM_INT_MASK;
 		if (status & VIRTIO_MMIO_INT_CONFIG) {
 			vm->irq_status_config++;
-			virtio_config_changed(&vm->vtr.vdev);
+			vtr_config_changed(&vm->vtr);
 		}
 		if (status & VIRTIO_MMIO_INT_VRING)
 			vtr_vqs_interrupt(&vm->vtr);

@@ -544,7 +544,7 @@ static irqreturn_t vp_config_interrupt(int irq, void *opaque)
 	struct vp_alt_device *vp = opaque;
 
 	vp->irqs_config++;
-	virtio_config_changed(&vp->vtr.vdev);
+	vtr_config_changed(&vp->vtr);
 	return IRQ_HANDLED;
 }
 

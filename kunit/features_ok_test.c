@@ -17,6 +17,11 @@
  * (its features_refused count, which the message goes with); unregistering
  * runs no remove. Accepted, the control: the same device probes, is bound,
  * DRIVER_OK, nothing counted, and the driver's remove runs on unregister.
+ *
+ * DEVICE_NEEDS_RESET (2.1.2): a bound device that sets it and sends a
+ * configuration change notification is noted by the transport (one
+ * message, vtr_device.needs_reset) before the driver hears of the change;
+ * a reset clears the note.
  */
 #include <kunit/test.h>
 #include <linux/device.h>
@@ -38,7 +43,7 @@
 
 /* ---- the test driver ---- */
 
-static unsigned int fok_probes, fok_removes;
+static unsigned int fok_probes, fok_removes, fok_config_changes;
 
 static int fok_probe(struct virtio_device *vdev)
 {
@@ -50,6 +55,11 @@ static void fok_remove(struct virtio_device *vdev)
 {
 	fok_removes++;
 	virtio_reset_device(vdev);
+}
+
+static void fok_config_changed(struct virtio_device *vdev)
+{
+	fok_config_changes++;
 }
 
 static const struct virtio_device_id fok_ids[] = {
@@ -66,6 +76,7 @@ static struct virtio_driver fok_driver = {
 	.feature_table_size = ARRAY_SIZE(fok_feature_table),
 	.probe = fok_probe,
 	.remove = fok_remove,
+	.config_changed = fok_config_changed,
 };
 
 /* ---- the devices ---- */
@@ -76,6 +87,7 @@ struct fok_dev {
 	unsigned int features_ok_writes;
 	struct virtio_device *vdev;
 	u8 (*status)(struct fok_dev *d);	/* the device's status */
+	void (*set)(struct fok_dev *d, u8 bits);	/* the device sets bits */
 };
 
 /* virtio-mmio version 2, 4.2.2: the registers the probe touches. */
@@ -134,6 +146,11 @@ static u8 fok_mmio_status(struct fok_dev *d)
 	return container_of(d, struct fok_mmio, d)->status;
 }
 
+static void fok_mmio_set(struct fok_dev *d, u8 bits)
+{
+	container_of(d, struct fok_mmio, d)->status |= bits;
+}
+
 static void fok_mmio_release(struct device *dev)
 {
 	va_mmio_fake_destroy(dev_to_virtio(dev));
@@ -147,6 +164,7 @@ static struct fok_dev *fok_mmio_create(struct kunit *test)
 	m->regs.read = fok_mmio_read;
 	m->regs.write = fok_mmio_write;
 	m->d.status = fok_mmio_status;
+	m->d.set = fok_mmio_set;
 	m->d.vdev = va_mmio_fake_create(&m->regs, 2, 0);
 	KUNIT_ASSERT_NOT_NULL(test, m->d.vdev);
 	/* Named virtioN by register_virtio_device(), not by init_name. */
@@ -188,6 +206,11 @@ static u8 fok_pci_status(struct fok_dev *d)
 	return container_of(d, struct fok_pci, d)->cfg.device_status;
 }
 
+static void fok_pci_set(struct fok_dev *d, u8 bits)
+{
+	container_of(d, struct fok_pci, d)->cfg.device_status |= bits;
+}
+
 static struct fok_dev *fok_pci_create(struct kunit *test)
 {
 	struct fok_pci *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
@@ -196,6 +219,7 @@ static struct fok_dev *fok_pci_create(struct kunit *test)
 	BUILD_BUG_ON(FOK_FEATURES != (BIT_ULL(0) | BIT_ULL(32)));
 	p->cfg.device_feature = cpu_to_le32(1);
 	p->d.status = fok_pci_status;
+	p->d.set = fok_pci_set;
 	p->d.vdev = va_pci_fake_create(&p->cfg, sizeof(p->cfg), FOK_DEVICE_ID,
 				       fok_pci_status_written, p);
 	KUNIT_ASSERT_NOT_NULL(test, p->d.vdev);
@@ -291,10 +315,39 @@ static void features_ok_accepted_probes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fok_removes, 1);
 }
 
+/*
+ * 2.1.2: the device sets DEVICE_NEEDS_RESET and notifies a configuration
+ * change. The transport notes it before the driver hears of the change,
+ * once however often it is read, and a reset clears the note.
+ */
+static void needs_reset_noted_until_reset(struct kunit *test)
+{
+	struct fok_dev *d = fok_register(test, false);
+	struct vtr_device *vd = to_vtr(d->vdev);
+
+	KUNIT_ASSERT_EQ(test, fok_probes, 1);
+	vtr_config_changed(vd);
+	KUNIT_EXPECT_FALSE(test, vd->needs_reset);
+	KUNIT_EXPECT_EQ(test, fok_config_changes, 1);
+
+	d->set(d, VIRTIO_CONFIG_S_NEEDS_RESET);
+	vtr_config_changed(vd);
+	KUNIT_EXPECT_TRUE(test, vd->needs_reset);
+	KUNIT_EXPECT_EQ(test, fok_config_changes, 2);
+	KUNIT_EXPECT_TRUE(test, d->vdev->config->get_status(d->vdev) &
+			  VIRTIO_CONFIG_S_NEEDS_RESET);
+	KUNIT_EXPECT_TRUE(test, vd->needs_reset);
+
+	virtio_reset_device(d->vdev);
+	KUNIT_EXPECT_FALSE(test, vd->needs_reset);
+	KUNIT_EXPECT_EQ(test, d->status(d), 0);
+}
+
 static int fok_init(struct kunit *test)
 {
 	fok_probes = 0;
 	fok_removes = 0;
+	fok_config_changes = 0;
 	return register_virtio_driver(&fok_driver);
 }
 
@@ -307,6 +360,8 @@ static struct kunit_case va_features_ok_cases[] = {
 	KUNIT_CASE_PARAM(features_ok_refused_fails_probe,
 			 fok_transport_gen_params),
 	KUNIT_CASE_PARAM(features_ok_accepted_probes,
+			 fok_transport_gen_params),
+	KUNIT_CASE_PARAM(needs_reset_noted_until_reset,
 			 fok_transport_gen_params),
 	{ }
 };
