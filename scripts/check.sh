@@ -322,6 +322,18 @@ vm pci_balloon_storm --timeout 1200 --host tests/host/pci_balloon_storm.sh \
 # exact after each, balloon, MemTotal and query-balloon agreeing at the end.
 vm pci_module_cycles --timeout 1200 --host tests/host/pci_module_cycles.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+# Balloon throughput (issue 8): a turn of 1 GiB in and out with this
+# module's driver, then one with the in-tree virtio_balloon, on the same
+# device; per page no more notifications either way than the in-tree
+# driver (QEMU's trace), MemTotal exact after each turn. Times are
+# reported, never judged (make bench runs five turns each).
+rm -f "$out/pci_balloon_speed.trace" "$out/pci_balloon_speed.txt"
+VA_SPEED_TURNS=1 VA_SPEED_TRACE=$out/pci_balloon_speed.trace \
+VA_SPEED_OUT=$out/pci_balloon_speed.txt \
+vm pci_balloon_speed --timeout 900 --host tests/host/pci_balloon_speed.sh \
+	--guest-lib scripts/va-bind \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
+	--qemu-arg "-D $out/pci_balloon_speed.trace -trace virtio_queue_notify -trace virtio_notify"
 # Free page hinting (issue 6): a migration to "exec:cat > /dev/null" makes
 # QEMU ask for hints and say DONE; QEMU 7.2 wants an iothread for
 # free-page-hint. page_poison=1 adds PAGE_POISON with a poison value.
