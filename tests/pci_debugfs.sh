@@ -265,6 +265,47 @@ else
 	_va_emit "VA-INDEX 0 $(field $R next_avail_idx) $(field $R last_used_idx)"
 fi
 
+# -- bad writes to the two writable files: each refused with a message
+# naming the value (or the length), and nothing changes: the counters keep
+# their values (taken while the balloon is idle), no queue is reset. Out of
+# range, malformed, wrong type, empty, and longer than any good value.
+refused_with() {	# FILE VALUE|@FILE LOG-TEXT (@FILE: its bytes in one write)
+	case $2 in
+	@*) dd if="${2#@}" of="$1" bs=65536 count=1 2>/dev/null ;;
+	*) printf '%s\n' "$2" > "$1" 2>/dev/null ;;
+	esac
+	if [ $? = 0 ]; then
+		bad="$bad $(basename "$1") took '$2';"
+	elif ! dmesg | grep -qF -- "$3"; then
+		bad="$bad no \"$3\" for '$2';"
+	fi
+}
+bad=
+added0=$(field $C bufs_added) used0=$(field $C bufs_used)
+resets0=$(field $C resets) resets1=$(field "$B/vq1/counters" resets)
+for v in 1 foo "0 0" -1 0x 1.5 reset; do
+	refused_with $C "$v" "vq0/counters: '$v' refused; write 0 (or an empty line) to reset"
+done
+head -c 4096 /dev/zero | tr '\0' 0 > /tmp/huge
+refused_with $C @/tmp/huge "vq0/counters: 4096 bytes written; write 0 (or an empty line) to reset"
+for v in nonsense "" -1 65536 x1 "1.5"; do
+	refused_with "$B/queue_reset" "$v" "queue_reset: '$v' is not a queue index"
+done
+for v in 0 -4 1.5 big; do
+	refused_with "$B/queue_reset" "0 $v" "queue_reset: '$v' is not a queue size"
+done
+refused_with "$B/queue_reset" 99 "queue_reset: the device has no queue 99 of the driver's"
+refused_with "$B/queue_reset" @/tmp/huge "queue_reset: 4096 bytes written; expected \"INDEX [SIZE]\""
+[ "$(field $C bufs_added)" = "$added0" ] && [ "$(field $C bufs_used)" = "$used0" ] &&
+	[ "$added0" -gt 0 ] || bad="$bad vq0 counters changed: bufs_added $added0 -> $(field $C bufs_added);"
+[ "$(field $C resets)" = "$resets0" ] && [ "$(field "$B/vq1/counters" resets)" = "$resets1" ] ||
+	bad="$bad a queue was reset;"
+if [ -z "$bad" ]; then
+	va_result "${S}_bad_input_table" PASS "counters: 8 values, queue_reset: 12 values refused with a message; counters kept (bufs_added $added0), no reset"
+else
+	va_result "${S}_bad_input_table" FAIL "$bad"
+fi
+
 # -- counters: reset by "0" and by an empty line; anything else refused
 bad=
 echo 0 > $C || bad="$bad '0' refused;"
