@@ -650,8 +650,17 @@ static int vp_setup_irqs(struct vp_alt_device *vp, enum vp_irq_mode mode,
 	if (mode == VP_IRQ_INTX) {
 		err = request_irq(vp->pdev->irq, vp_intx_interrupt,
 				  IRQF_SHARED, dev_name(&vp->vtr.vdev.dev), vp);
-		if (err)
+		if (err) {
+			/*
+			 * -EINVAL: no such interrupt; the firmware's routing
+			 * failed ("PCI INT A: no GSI"), irq is 0 or stale.
+			 */
+			dev_err(&vp->vtr.vdev.dev, "INTx: requesting irq %u: %pe%s\n",
+				vp->pdev->irq, ERR_PTR(err),
+				!vp->pdev->irq || err == -EINVAL ?
+				" (no usable interrupt line routed to the function)" : "");
 			vp->irq_mode = VP_IRQ_NONE;
+		}
 		return err;
 	}
 
