@@ -322,6 +322,17 @@ vm pci_balloon_storm --timeout 1200 --host tests/host/pci_balloon_storm.sh \
 # exact after each, balloon, MemTotal and query-balloon agreeing at the end.
 vm pci_module_cycles --timeout 1200 --host tests/host/pci_module_cycles.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+# Fault injection (issue 9): each allocation of the bind path (transport
+# probe, find_vqs, the balloon's probe) fails in turn through
+# /proc/self/fail-nth (failslab, fail_page_alloc); every run ends clean,
+# the balloon works afterwards, kmemleak finds nothing.
+vm pci_fault_inject --timeout 1500 --host tests/host/demo.sh \
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+# Hot-unplug (issue 9): device_del of the balloon behind a PCIe root port
+# in the middle of a 1 GiB inflate; every page back, nothing left behind.
+vm pci_hotunplug --timeout 900 --host tests/host/pci_hotunplug.sh \
+	--qemu-arg "-device pcie-root-port,id=rp1,chassis=1,slot=1" \
+	--qemu-arg "-device virtio-balloon-pci,id=bal0,bus=rp1,disable-legacy=on"
 # Balloon throughput (issue 8): a turn of 1 GiB in and out with this
 # module's driver, then one with the in-tree virtio_balloon, on the same
 # device; per page no more notifications either way than the in-tree
