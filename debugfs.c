@@ -9,6 +9,8 @@
  *   generation  configuration generation (the transport's generation op)
  *   queue_reset write "INDEX [SIZE]": reset queue INDEX (VIRTIO_F_RING_RESET)
  *               and re-enable it with SIZE entries (default: the same)
+ *   reset       write "1": reset the whole device under its driver, through
+ *               the driver's freeze and restore (what a suspend does)
  *   vq<N>/info      queue name, ring, size
  *   vq<N>/layout    format, size, alignment, the three areas' DMA addresses
  *                   and sizes, ring features
@@ -206,6 +208,75 @@ static ssize_t queue_reset_write(struct file *file, const char __user *ubuf,
 	return err ? err : count;
 }
 
+/*
+ * A device reset (2.1.1, 3.1.1) with its driver bound, as a suspend does
+ * it: the driver's freeze lets go of its queues (the balloon first gives
+ * its pages back), virtio_device_restore() resets the device, negotiates
+ * again and calls the driver's restore. Serialized with probe and remove
+ * by the device lock; a driver without freeze and restore is refused,
+ * since a reset under its live queues would lose their buffers.
+ */
+static ssize_t reset_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct vtr_device *vd = file->private_data;
+	struct device *dev = &vd->vdev.dev;
+	struct virtio_driver *drv;
+	char buf[16], *p;
+	int err = 0;
+
+	if (count >= sizeof(buf)) {
+		dev_err(dev, "reset: %zu bytes written; write 1 to reset the device\n",
+			count);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	p = strim(buf);
+	if (strcmp(p, "1")) {
+		dev_err(dev, "reset: '%s' refused; write 1 to reset the device\n",
+			p);
+		return -EINVAL;
+	}
+	if (!IS_ENABLED(CONFIG_PM_SLEEP)) {
+		dev_err(dev, "reset: needs CONFIG_PM_SLEEP (the driver's freeze and restore)\n");
+		return -EOPNOTSUPP;
+	}
+	device_lock(dev);
+	drv = dev->driver ? drv_to_virtio(dev->driver) : NULL;
+	if (!drv) {
+		dev_err(dev, "reset: no driver is bound\n");
+		err = -ENODEV;
+	} else if (!drv->freeze || !drv->restore) {
+		dev_err(dev, "reset: driver %s has no freeze and restore; not reset under its queues\n",
+			drv->driver.name);
+		err = -EOPNOTSUPP;
+	}
+#ifdef CONFIG_PM_SLEEP
+	if (!err) {
+		err = virtio_device_freeze(&vd->vdev);
+		if (!err)
+			err = virtio_device_restore(&vd->vdev);
+		if (err)
+			dev_err(dev, "reset: driver %s: %pe\n", drv->driver.name,
+				ERR_PTR(err));
+		else
+			dev_info(dev, "reset: done; driver %s restored\n",
+				 drv->driver.name);
+	}
+#endif
+	device_unlock(dev);
+	return err ? err : count;
+}
+
+static const struct file_operations reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = reset_write,
+	.llseek = noop_llseek,
+};
+
 static const struct file_operations queue_reset_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -398,6 +469,7 @@ void va_debugfs_add_device(struct vtr_device *vd)
 	debugfs_create_file("status", 0444, dir, vd, &status_fops);
 	debugfs_create_file("generation", 0444, dir, vd, &generation_fops);
 	debugfs_create_file("queue_reset", 0200, dir, vd, &queue_reset_fops);
+	debugfs_create_file("reset", 0200, dir, vd, &reset_fops);
 }
 
 /**
