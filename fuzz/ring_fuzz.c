@@ -24,7 +24,15 @@
  *   - every added buffer comes back exactly once, through get_buf, the
  *     reset/resize recycle callback or detach_unused, broken ring or not;
  *   - once broken the queue stays broken until reset, get_buf returns
- *     NULL and adding fails with -EIO.
+ *     NULL and adding fails with -EIO;
+ *   - get_buf does what the next used element calls for (2.7.8, 2.8.21),
+ *     predicted before the call from the ring as the device left it and
+ *     the buffers the driver has in flight (not in-order queues, whose
+ *     batches span calls): nothing when nothing is used; the queue broken,
+ *     nothing returned, when the element breaks a rule (split: the used
+ *     index moved past what is in flight; both: an id that is no buffer in
+ *     flight, a length over the device-writable bytes on a strict queue);
+ *     else exactly that buffer, its length clamped on a lenient queue.
  * AddressSanitizer and UndefinedBehaviorSanitizer report the rest.
  */
 #include <linux/virtio.h>
@@ -37,6 +45,7 @@
 #include <stdlib.h>
 
 #include "../virtio_ring_alt.h"
+#include "../virtio_ring_alt_internal.h"
 
 #ifndef FUZZ_PACKED
 #error "build with -DFUZZ_PACKED=0 (split) or -DFUZZ_PACKED=1 (packed)"
@@ -302,15 +311,95 @@ static void op_add(struct fstate *s)
 	s->in_flight++;
 }
 
+/* What get_buf must do next, by the rules; see the top of the file. */
+enum expect { EXPECT_ANY, EXPECT_NOTHING, EXPECT_BROKEN, EXPECT_BUF };
+
+/* The used element's id and length against the buffers in flight. */
+static enum expect expect_elem(struct vra_virtqueue *vq, u32 id, u32 len,
+			       void **token, u32 *elen)
+{
+	if (id >= vq->num || !vq->state[id].data)
+		return EXPECT_BROKEN;
+	if (len > vq->state[id].in_len) {
+		if (vq->strict_len)
+			return EXPECT_BROKEN;
+		len = vq->state[id].in_len;
+	}
+	*token = vq->state[id].data;
+	*elen = len;
+	return EXPECT_BUF;
+}
+
+static enum expect predict(struct fstate *s, void **token, u32 *elen)
+{
+	struct vra_virtqueue *vq = to_vvq(s->vq);
+
+	if (vra_is_broken(s->vq))
+		return EXPECT_NOTHING;
+	if (vq->in_order || vq->batch_left)
+		return EXPECT_ANY;
+#if FUZZ_PACKED
+	{
+		struct vra_packed *p = &vq->packed;
+		u16 flags = READ_ONCE(p->desc[p->last_used_idx].flags);
+		bool avail = flags & BIT(VRING_PACKED_DESC_F_AVAIL);
+		bool used = flags & BIT(VRING_PACKED_DESC_F_USED);
+
+		if (!vq->in_flight)
+			return EXPECT_NOTHING;
+		/* Other flag combinations: the ring's own policy. */
+		if (avail != p->used_wrap || used != p->used_wrap)
+			return EXPECT_ANY;
+		return expect_elem(vq, p->desc[p->last_used_idx].id,
+				   p->desc[p->last_used_idx].len, token, elen);
+	}
+#else
+	{
+		struct vra_split *sp = &vq->split;
+		u16 idx = READ_ONCE(sp->vring.used->idx);
+		struct vring_used_elem *e;
+
+		if (idx == sp->last_used_idx)
+			return EXPECT_NOTHING;
+		if ((u16)(idx - sp->last_used_idx) > vq->in_flight)
+			return EXPECT_BROKEN;
+		e = &sp->vring.used->ring[sp->last_used_idx & (vq->num - 1)];
+		return expect_elem(vq, e->id, e->len, token, elen);
+	}
+#endif
+}
+
 static void op_get_buf(struct fstate *s)
 {
 	bool was_broken = vra_is_broken(s->vq);
 	unsigned int len = 0xdeadbeef;
+	void *want = NULL;
+	u32 want_len = 0;
+	enum expect e = predict(s, &want, &want_len);
 	struct fbuf *b;
 
 	b = vra_get_buf(s->vq, &len);
 	if (was_broken)
 		CHECK(!b, "get_buf on a broken queue returned a buffer");
+	switch (e) {
+	case EXPECT_NOTHING:
+		CHECK(!b && vra_is_broken(s->vq) == was_broken,
+		      "nothing used, but get_buf gave %p, broken %d", (void *)b,
+		      vra_is_broken(s->vq));
+		break;
+	case EXPECT_BROKEN:
+		CHECK(!b && vra_is_broken(s->vq),
+		      "a used element breaking a rule gave %p, broken %d",
+		      (void *)b, vra_is_broken(s->vq));
+		break;
+	case EXPECT_BUF:
+		CHECK(b == want && len == want_len && !vra_is_broken(s->vq),
+		      "a valid used element gave %p len %u (wanted %p len %u), broken %d",
+		      (void *)b, len, want, want_len, vra_is_broken(s->vq));
+		break;
+	case EXPECT_ANY:
+		break;
+	}
 	if (!b)
 		return;
 	take_back(s, b, "get_buf");
