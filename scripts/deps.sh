@@ -17,6 +17,9 @@ pkgs=(
 	# fuzzers (fuzz/): clang; libclang-rt-14-dev holds libFuzzer and the
 	# ASan/UBSan runtimes (-fsanitize=fuzzer,address,undefined)
 	clang libclang-rt-14-dev
+	# arm64 guests on QEMU's `virt` machine (device tree discovery):
+	# qemu-system-aarch64 and the cross compiler for the arm64 test kernel
+	qemu-system-arm gcc-aarch64-linux-gnu
 )
 
 # One dpkg-query for all; a package it does not know is simply not listed.
@@ -27,13 +30,45 @@ missing=()
 for p in "${pkgs[@]}"; do
 	[[ $installed == *" $p "* ]] || missing+=("$p")
 done
-[ "${#missing[@]}" -eq 0 ] && exit 0
+
+# The arm64 guests' initramfs needs an arm64 busybox: Debian's
+# busybox-static:arm64, unpacked (never installed: it would replace the
+# host's) into the cache that scripts/vm-run.sh --arch arm64 reads.
+cache=${VIRTIO_ALT_CACHE:-$HOME/.cache/virtio-alt}
+bb_arm64=$cache/busybox-arm64
+need_bb=0
+[ -x "$bb_arm64/bin/busybox" ] || need_bb=1
+
+[ "${#missing[@]}" -eq 0 ] && [ "$need_bb" = 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "deps.sh: missing packages: ${missing[*]}; run this script as root" >&2
+	[ "$need_bb" = 0 ] || missing+=("busybox-static:arm64 (unpacked)")
+	echo "deps.sh: missing: ${missing[*]}; run this script as root" >&2
 	exit 1
 fi
-echo "deps.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >&2
-apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+updated=0
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "deps.sh: installing ${missing[*]}" >&2
+	apt-get update -q >&2
+	updated=1
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+if [ "$need_bb" = 1 ]; then
+	echo "deps.sh: unpacking busybox-static:arm64 into $bb_arm64" >&2
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64
+		updated=0
+	fi
+	[ "$updated" = 1 ] || apt-get update -q >&2
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	# apt downloads as _apt, which must be able to write there
+	chown _apt "$tmp" 2>/dev/null || true
+	(cd "$tmp" && apt-get download -q busybox-static:arm64 >&2)
+	rm -rf "$bb_arm64.tmp"
+	mkdir -p "$bb_arm64.tmp"
+	dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$bb_arm64.tmp"
+	rm -rf "$bb_arm64"
+	mv "$bb_arm64.tmp" "$bb_arm64"
+fi

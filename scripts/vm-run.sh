@@ -9,10 +9,15 @@ root_dir=$(dirname "$here")
 usage() {
 	cat <<'EOF'
 usage: vm-run.sh --kernel BZIMAGE --mods DIR --guest FILE [options]
-  --kernel PATH      kernel image (bzImage)
+  --kernel PATH      kernel image (bzImage; arm64: Image)
   --mods DIR         modules_install root (contains lib/modules/<release>/)
   --ko FILE          extra module for lib/modules/<release>/extra/ (repeatable)
-  --machine M        q35 (default) or microvm
+  --arch A           x86_64 (default) or arm64: qemu-system-aarch64, a
+                     cortex-a57 on the `virt` machine (its device tree lists
+                     32 virtio-mmio transports), console ttyAMA0, the
+                     busybox that scripts/deps.sh unpacks; no control port
+                     (`virt` has one UART): host.py send is not available
+  --machine M        q35 (default) or microvm; virt (the default) for arm64
   --mem MIB          guest memory (default 2048)
   --smp N            guest CPUs (default 1)
   --qemu-arg ARGS    appended to the QEMU command line, split at blanks
@@ -33,7 +38,7 @@ EOF
 }
 die() { echo "vm-run: $*" >&2; exit 2; }
 
-kernel='' mods='' machine=q35 mem=2048 smp=1 guest='' host='' timeout=300
+kernel='' mods='' arch=x86_64 machine='' mem=2048 smp=1 guest='' host='' timeout=300
 log='' results='' append=''
 kos=() qargs=() libs=() allows=()
 while [ $# -gt 0 ]; do
@@ -43,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2 ;;
 	--mods) mods=$2 ;;
 	--ko) kos+=("$2") ;;
+	--arch) arch=$2 ;;
 	--machine) machine=$2 ;;
 	--mem) mem=$2 ;;
 	--smp) smp=$2 ;;
@@ -63,8 +69,15 @@ done
 [ -f "$guest" ] || die "--guest: no such file: '$guest'"
 [ -z "$host" ] || [ -f "$host" ] || die "--host: no such file: $host"
 [ -d "$mods/lib/modules" ] || die "--mods: no lib/modules in '$mods'"
+case $arch in
+x86_64) machine=${machine:-q35} ;;
+arm64) machine=${machine:-virt}
+	[ "$machine" = virt ] || die "--arch arm64 runs on the virt machine only" ;;
+*) die "--arch must be x86_64 or arm64" ;;
+esac
 case $machine in
 q35) mach=(-M q35) ;;
+virt) mach=(-M virt -cpu cortex-a57) ;;
 microvm)
 	mach=(-M "microvm,pit=on,pic=on,rtc=on")
 	# Under TCG the guest's PIT-based TSC calibration fails now and then and
@@ -72,7 +85,7 @@ microvm)
 	# guest TSC runs at the host's rate, so tell the guest that rate.
 	khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 	[ -z "$khz" ] || append="tsc_early_khz=$khz $append" ;;
-*) die "--machine must be q35 or microvm" ;;
+*) die "--machine must be q35 or microvm (x86_64), virt (arm64)" ;;
 esac
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout must be a number of seconds"
 for f in "${kos[@]}" "${libs[@]}"; do [ -f "$f" ] || die "no such file: $f"; done
@@ -98,10 +111,23 @@ results=${results:-$tmp/results}
 # --- initramfs ---------------------------------------------------------------
 ir=$tmp/root
 mkdir -p "$ir"/{bin,dev,proc,sys,tmp,lib/va,lib/modules}
-cp /bin/busybox "$ir/bin/busybox"
-for a in $("$ir/bin/busybox" --list); do
-	[ "$a" = busybox ] || ln -s busybox "$ir/bin/$a"
-done
+if [ "$arch" = arm64 ]; then
+	# Debian's busybox-static:arm64, unpacked by scripts/deps.sh. It does
+	# not run here: /init makes its applet links in the guest.
+	bb=${VIRTIO_ALT_CACHE:-$HOME/.cache/virtio-alt}/busybox-arm64/bin/busybox
+	[ -x "$bb" ] || die "no arm64 busybox at $bb (run scripts/deps.sh)"
+	cp "$bb" "$ir/bin/busybox"
+	ln -s busybox "$ir/bin/sh"
+	prologue='/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s /bin
+/bin/busybox umount /proc'
+else
+	cp /bin/busybox "$ir/bin/busybox"
+	for a in $("$ir/bin/busybox" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$ir/bin/$a"
+	done
+	prologue=:
+fi
 ln -s bin "$ir/sbin"
 mkdir "$ir/usr" && ln -s ../bin "$ir/usr/bin" && ln -s ../bin "$ir/usr/sbin"
 cp -a "$mods/lib/modules/$rel" "$ir/lib/modules/"
@@ -115,8 +141,7 @@ printf 'VA_SCENARIO=%s\nVA_MACHINE=%s\nVA_HOST=%s\n' "$scen" "$machine" \
 	"$([ -n "$host" ] && echo 1 || echo 0)" > "$ir/lib/va/env"
 cp "$root_dir/tests/lib/guest.sh" "$ir/lib/va/guest.sh"
 [ "${#libs[@]}" -eq 0 ] || cp "${libs[@]}" "$ir/lib/va/"
-cat > "$ir/init" <<'EOF'
-#!/bin/sh
+{ echo '#!/bin/sh'; echo "$prologue"; cat; } > "$ir/init" <<'EOF'
 export PATH=/bin HOME=/ VA_LIB=/lib/va
 set -a; . /lib/va/env; set +a
 mount -t proc proc /proc
@@ -141,12 +166,18 @@ chmod +x "$ir/init" "$ir/test.sh"
 
 # --- QEMU --------------------------------------------------------------------
 mkfifo "$tmp/ctl.in" "$tmp/ctl.out"
-cmd=(qemu-system-x86_64 "${mach[@]}" -m "$mem" -smp "$smp" -nodefaults
+if [ "$arch" = arm64 ]; then
+	qemu=qemu-system-aarch64 console=ttyAMA0 ctl=()
+else
+	qemu=qemu-system-x86_64 console=ttyS0
+	ctl=(-chardev "pipe,id=ctl,path=$tmp/ctl" -device "isa-serial,chardev=ctl")
+fi
+cmd=("$qemu" "${mach[@]}" -m "$mem" -smp "$smp" -nodefaults
 	-display none -no-reboot
 	-kernel "$kernel" -initrd "$tmp/initrd"
-	-append "console=ttyS0 ignore_loglevel panic=-1 rdinit=/init printk.devkmsg=on $append"
+	-append "console=$console ignore_loglevel panic=-1 rdinit=/init printk.devkmsg=on $append"
 	-serial "file:$log"
-	-chardev "pipe,id=ctl,path=$tmp/ctl" -device "isa-serial,chardev=ctl"
+	"${ctl[@]}"
 	-qmp "unix:$tmp/qmp.sock,server=on,wait=off"
 	"${qargs[@]}")
 echo "vm-run: $scen on $machine: ${cmd[*]}" >&2

@@ -1,0 +1,1 @@
+dt_balloon.sh
