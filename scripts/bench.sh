@@ -44,7 +44,8 @@ VA_SPEED_OUT=$out/bench-speed.txt \
 	echo "Written by \`make bench\` ($(date -u '+%Y-%m-%d %H:%M UTC'), commit" \
 		"$(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(($(date +%s) - t0)) s)."
 	echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), no KVM;"
-	echo "the guest runs under QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG."
+	echo "the guest runs under QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') TCG;"
+	echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 	echo
 	echo "## The ring in userspace (\`make -C bench\`)"
 	echo
