@@ -171,6 +171,25 @@ static int generation_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(generation);
 
+/*
+ * Copy a write of fewer than @size bytes into @buf, NUL-terminated, and
+ * return it trimmed; a longer one is refused with a message naming the
+ * file @name and what it takes (@hint). ERR_PTR(-EINVAL or -EFAULT).
+ */
+static char *va_write_line(struct device *dev, const char __user *ubuf,
+			   size_t count, char *buf, size_t size,
+			   const char *name, const char *hint)
+{
+	if (count >= size) {
+		dev_err(dev, "%s: %zu bytes written; %s\n", name, count, hint);
+		return ERR_PTR(-EINVAL);
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return ERR_PTR(-EFAULT);
+	buf[count] = '\0';
+	return strim(buf);
+}
+
 /* Take "INDEX [SIZE]"; name the bad token in the log and fail with -EINVAL. */
 static ssize_t queue_reset_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
@@ -181,15 +200,10 @@ static ssize_t queue_reset_write(struct file *file, const char __user *ubuf,
 	char buf[32], *p, *tok;
 	int err;
 
-	if (count >= sizeof(buf)) {
-		dev_err(dev, "queue_reset: %zu bytes written; expected \"INDEX [SIZE]\"\n",
-			count);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	p = strim(buf);
+	p = va_write_line(dev, ubuf, count, buf, sizeof(buf), "queue_reset",
+			  "expected \"INDEX [SIZE]\"");
+	if (IS_ERR(p))
+		return PTR_ERR(p);
 	tok = strsep(&p, " \t");
 	if (kstrtouint(tok, 0, &index) || index > U16_MAX) {
 		dev_err(dev,
@@ -225,15 +239,10 @@ static ssize_t reset_write(struct file *file, const char __user *ubuf,
 	char buf[16], *p;
 	int err = 0;
 
-	if (count >= sizeof(buf)) {
-		dev_err(dev, "reset: %zu bytes written; write 1 to reset the device\n",
-			count);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	p = strim(buf);
+	p = va_write_line(dev, ubuf, count, buf, sizeof(buf), "reset",
+			  "write 1 to reset the device");
+	if (IS_ERR(p))
+		return PTR_ERR(p);
 	if (strcmp(p, "1")) {
 		dev_err(dev, "reset: '%s' refused; write 1 to reset the device\n",
 			p);
@@ -414,17 +423,13 @@ static ssize_t counters_write(struct file *file, const char __user *ubuf,
 {
 	struct vtr_vq *info = ((struct seq_file *)file->private_data)->private;
 	struct device *dev = &info->vq->vdev->dev;
-	char buf[16], *p;
+	char buf[16], name[24], *p;
 
-	if (count >= sizeof(buf)) {
-		dev_err(dev, "vq%u/counters: %zu bytes written; write 0 (or an empty line) to reset\n",
-			info->vq->index, count);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	p = strim(buf);
+	snprintf(name, sizeof(name), "vq%u/counters", info->vq->index);
+	p = va_write_line(dev, ubuf, count, buf, sizeof(buf), name,
+			  "write 0 (or an empty line) to reset");
+	if (IS_ERR(p))
+		return PTR_ERR(p);
 	if (*p && strcmp(p, "0")) {
 		dev_err(dev, "vq%u/counters: '%s' refused; write 0 (or an empty line) to reset\n",
 			info->vq->index, p);

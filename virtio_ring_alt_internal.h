@@ -245,36 +245,6 @@ int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		     u32 *in_len);
 
 /*
- * Map a buffer for either layout: into an indirect table when the queue has
- * them and the buffer has more than one entry, else into the ring's chain
- * of extra entries at free_head. Returns the ring descriptors it takes (1
- * or @total), or -ENOSPC (counted) or -ENOMEM, with nothing left mapped;
- * *@inp is the indirect table or NULL.
- */
-static __always_inline int
-vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-	       unsigned int out_sgs, unsigned int in_sgs, unsigned int total,
-	       gfp_t gfp, struct vra_indir **inp, u32 *in_len)
-{
-	int err;
-
-	*inp = NULL;
-	if (vq->indirect && total > 1 && vq->vq.num_free) {
-		err = vra_map_indirect(vq, sgs, out_sgs, in_sgs, total, gfp,
-				       inp, in_len);
-		if (err)
-			return err;
-	}
-	if (unlikely(total > vq->vq.num_free)) {
-		vra_inc(vq, VRA_STAT_enospc);
-		return -ENOSPC;
-	}
-	err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra, vq->free_head,
-			  in_len);
-	return err ? err : total;
-}
-
-/*
  * The common buffer, one scatterlist of one entry (a balloon's page
  * numbers, a request or a response of one piece): true when @sgs is one.
  */
@@ -310,6 +280,43 @@ vra_map_one(struct vra_virtqueue *vq, struct scatterlist *sg, bool write,
 	e->flags = write ? VRING_DESC_F_WRITE : 0;
 	*in_len = write ? sg->length : 0;
 	return 1;
+}
+
+/*
+ * Map a buffer for either layout: one entry straight into the extra entry
+ * at free_head (vra_map_one()); more into an indirect table when the queue
+ * has them, else into the ring's chain of extra entries at free_head.
+ * Returns the ring descriptors it takes (1 or the entries), or -EINVAL (no
+ * entries, or more than the queue size), -ENOSPC (counted) or -ENOMEM,
+ * with nothing left mapped; *@inp is the indirect table or NULL.
+ */
+static __always_inline int
+vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+	       unsigned int out_sgs, unsigned int in_sgs, gfp_t gfp,
+	       struct vra_indir **inp, u32 *in_len)
+{
+	unsigned int total;
+	int err;
+
+	*inp = NULL;
+	if (likely(vra_one_entry(sgs, out_sgs + in_sgs)))
+		return vra_map_one(vq, sgs[0], in_sgs, in_len);
+	total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
+	if (unlikely(!total))
+		return -EINVAL;
+	if (vq->indirect && total > 1 && vq->vq.num_free) {
+		err = vra_map_indirect(vq, sgs, out_sgs, in_sgs, total, gfp,
+				       inp, in_len);
+		if (err)
+			return err;
+	}
+	if (unlikely(total > vq->vq.num_free)) {
+		vra_inc(vq, VRA_STAT_enospc);
+		return -ENOSPC;
+	}
+	err = vra_map_sgs(vq, sgs, out_sgs, in_sgs, vq->extra, vq->free_head,
+			  in_len);
+	return err ? err : total;
 }
 
 /*

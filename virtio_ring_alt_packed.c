@@ -56,49 +56,41 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		   gfp_t gfp)
 {
 	struct vra_packed *p = &vq->packed;
-	unsigned int id = vq->free_head, i, n, last = id, total;
+	unsigned int id = vq->free_head, i, n, last = id;
 	u16 head = p->next_avail_idx, pos = head, head_flags = 0;
 	struct vra_indir *in;
 	u32 in_len;
 	int ndescs;
 
-	if (likely(vra_one_entry(sgs, out_sgs + in_sgs))) {
+	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, gfp, &in, &in_len);
+	if (ndescs < 0)
+		return ndescs;
+	/* One descriptor (one entry, or an indirect table): no chain walk. */
+	if (ndescs == 1) {
 		struct vring_packed_desc *d = &p->desc[pos];
 		const struct vra_desc_extra *e = &vq->extra[id];
 
-		ndescs = vra_map_one(vq, sgs[0], in_sgs, &in_len);
-		if (ndescs < 0)
-			return ndescs;
-		in = NULL;
 		d->addr = cpu_to_le64(e->addr);
 		d->len = cpu_to_le32(e->len);
 		d->id = cpu_to_le16(id);
 		head_flags = e->flags | p->avail_used_flags;
 		vra_packed_advance(vq, &pos);
-	} else {
-		total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
-		if (unlikely(!total))
-			return -EINVAL;
-		ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp,
-					&in, &in_len);
-		if (ndescs < 0)
-			return ndescs;
-		for (n = 0, i = id; n < ndescs; n++) {
-			struct vring_packed_desc *d = &p->desc[pos];
-			const struct vra_desc_extra *e = &vq->extra[i];
-			u16 flags = e->flags | p->avail_used_flags;
+	}
+	for (n = 0, i = id; ndescs > 1 && n < ndescs; n++) {
+		struct vring_packed_desc *d = &p->desc[pos];
+		const struct vra_desc_extra *e = &vq->extra[i];
+		u16 flags = e->flags | p->avail_used_flags;
 
-			d->addr = cpu_to_le64(e->addr);
-			d->len = cpu_to_le32(e->len);
-			d->id = cpu_to_le16(id);
-			if (n)
-				d->flags = cpu_to_le16(flags);
-			else
-				head_flags = flags;
-			last = i;
-			i = e->next;
-			vra_packed_advance(vq, &pos);
-		}
+		d->addr = cpu_to_le64(e->addr);
+		d->len = cpu_to_le32(e->len);
+		d->id = cpu_to_le16(id);
+		if (n)
+			d->flags = cpu_to_le16(flags);
+		else
+			head_flags = flags;
+		last = i;
+		i = e->next;
+		vra_packed_advance(vq, &pos);
 	}
 
 	vra_track_buffer(vq, id, last, ndescs, data, in, in_len);

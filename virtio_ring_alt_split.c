@@ -84,32 +84,23 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
-	unsigned int head = vq->free_head, i, n, last = head, total;
+	unsigned int head = vq->free_head, i, n, last = head;
 	struct vra_indir *in;
 	u32 in_len;
 	int ndescs;
 
-	if (likely(vra_one_entry(sgs, out_sgs + in_sgs))) {
-		ndescs = vra_map_one(vq, sgs[0], in_sgs, &in_len);
-		if (ndescs < 0)
-			return ndescs;
-		in = NULL;
-		vra_split_write_desc(vdev, &s->vring.desc[head], &vq->extra[head],
-				     vq->extra[head].next);
-	} else {
-		total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
-		if (unlikely(!total))
-			return -EINVAL;
-		ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, total, gfp,
-					&in, &in_len);
-		if (ndescs < 0)
-			return ndescs;
-		for (n = 0, i = head; n < ndescs; n++) {
-			vra_split_write_desc(vdev, &s->vring.desc[i],
-					     &vq->extra[i], vq->extra[i].next);
-			last = i;
-			i = vq->extra[i].next;
-		}
+	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, gfp, &in, &in_len);
+	if (ndescs < 0)
+		return ndescs;
+	/* One descriptor (one entry, or an indirect table): no chain walk. */
+	if (ndescs == 1)
+		vra_split_write_desc(vdev, &s->vring.desc[head],
+				     &vq->extra[head], vq->extra[head].next);
+	for (n = 0, i = head; ndescs > 1 && n < ndescs; n++) {
+		vra_split_write_desc(vdev, &s->vring.desc[i], &vq->extra[i],
+				     vq->extra[i].next);
+		last = i;
+		i = vq->extra[i].next;
 	}
 
 	vra_track_buffer(vq, head, last, ndescs, data, in, in_len);
