@@ -72,12 +72,23 @@ vqc() { awk -v k="$2" '$1 == k { print $2 }' "$D/$bal/vq$1/counters"; }
 added0=$(vqc 0 bufs_added) used0=$(vqc 0 bufs_used) kicks0=$(vqc 0 kicks)
 
 # 2. statistics: the host turns polling on, waits for two updates and
-# turns it off again while the guest sleeps (one process, so MemFree
-# stays put between the two readings around the updates).
-free1=$(va_meminfo MemFree)
+# turns it off again while the guest waits. MemFree is read by the
+# shell's own read and the wait is a read with a timeout on a FIFO: no
+# process of ours starts or ends between the two readings and the
+# driver's statistics, so MemFree holds still (an awk reading it and a
+# sleep waiting differ by dozens of pages).
+memfree_kb() {	# sets mf
+	while read -r _mk _mv _mu; do
+		if [ "$_mk" = MemFree: ]; then mf=$_mv; return 0; fi
+	done < /proc/meminfo
+}
+mkfifo /tmp/va-idle
+exec 3<> /tmp/va-idle
+memfree_kb; free1=$mf
 va_marker stats
-sleep 25
-free2=$(va_meminfo MemFree)
+read -r -t 25 _ <&3
+memfree_kb; free2=$mf
+exec 3>&-
 va_wait_host stats-read 120
 echo "== $B"; cat "$B"
 va_marker "meminfo $(va_meminfo MemTotal) $free1 $free2 $(bfield 'stat total_memory') $(bfield 'stat free_memory') $(bfield stats_requests)"
