@@ -38,6 +38,13 @@ echo N > "$F/fail_page_alloc/ignore-gfp-highmem"
 va_check "${S}_modprobe" modprobe virtio_alt
 echo virtio-alt-pci > "$P/driver_override"
 [ -z "$(drv_of "$P")" ] || echo "$bdf" > "$P/driver/unbind"
+# Keep the function enabled from sysfs, so the transport's
+# pci_enable_device() only counts and the firmware's interrupt routing
+# (ACPI _PRT) is not evaluated in the bind: ACPICA 20240827 (6.12.117)
+# has a use-after-free when an allocation fails there (KASAN in
+# acpi_ns_get_attached_object() after "Could not update object reference
+# count"), which is the kernel's, not this module's.
+echo 1 > "$P/enable"
 
 # fail_nth N CMD...: run CMD (a builtin, in this shell) with the N-th
 # allocation of this shell failing; print what was left of the count (0:
