@@ -184,20 +184,34 @@ static void vp_iowrite64(u64 val, __le32 __iomem *lo, __le32 __iomem *hi)
 	iowrite32(upper_32_bits(val), hi);
 }
 
-/* Map the structure @c locates; check it has @minlen bytes. */
+/*
+ * Map the structure @c locates; check it has @minlen bytes. On failure,
+ * say which and return NULL, with *@err set (if not set already) to
+ * -EINVAL (too short: the device's) or -ENOMEM (not mapped).
+ */
 static void __iomem *vp_map_cap(struct vp_alt_device *vp,
 				const struct vp_cap *c, size_t minlen,
-				size_t *len)
+				size_t *len, int *err)
 {
+	void __iomem *p;
+
 	if (c->length < minlen) {
 		dev_err(&vp->pdev->dev,
 			"capability at 0x%02x: %llu bytes, fewer than the %zu the structure needs\n",
 			c->pos, c->length, minlen);
+		*err = *err ?: -EINVAL;
 		return NULL;
 	}
 	if (len)
 		*len = c->length;
-	return pci_iomap_range(vp->pdev, c->bar, c->offset, c->length);
+	p = pci_iomap_range(vp->pdev, c->bar, c->offset, c->length);
+	if (!p) {
+		dev_err(&vp->pdev->dev,
+			"capability at 0x%02x: mapping BAR %u offset 0x%llx, %llu bytes, failed\n",
+			c->pos, c->bar, c->offset, c->length);
+		*err = *err ?: -ENOMEM;
+	}
+	return p;
 }
 
 /*
@@ -1424,17 +1438,18 @@ static int vp_map(struct vp_alt_device *vp)
 	vp->notify_off_multiplier = c->notify_off_multiplier;
 	vp->common = vp_map_cap(vp, &c->common,
 				sizeof(struct virtio_pci_common_cfg),
-				&vp->common_len);
-	vp->isr = vp_map_cap(vp, &c->isr, 1, NULL);
+				&vp->common_len, &err);
+	vp->isr = vp_map_cap(vp, &c->isr, 1, NULL, &err);
 	vp->notify_base = vp_map_cap(vp, &c->notify, sizeof(u16),
-				     &vp->notify_len);
+				     &vp->notify_len, &err);
 	if (c->device.pos)
-		vp->device = vp_map_cap(vp, &c->device, 0, &vp->device_len);
-	if (!vp->common || !vp->isr || !vp->notify_base ||
-	    (c->device.pos && !vp->device)) {
+		vp->device = vp_map_cap(vp, &c->device, 0, &vp->device_len,
+					&err);
+	if (err) {
+		/* Each failure was logged: -EINVAL too short, -ENOMEM unmapped. */
 		vp_unmap(vp);
 		pci_release_selected_regions(pdev, vp->bars);
-		return -EINVAL;
+		return err;
 	}
 	if (vp_window_param && c->pci_cfg.pos && c->device.pos)
 		vp->window = true;
