@@ -247,11 +247,12 @@ int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 /*
  * The common buffer, one scatterlist of one entry (a balloon's page
  * numbers, a request or a response of one piece): true when @sgs is one.
+ * An empty list (NULL) goes the counting way, to -EINVAL.
  */
 static __always_inline bool vra_one_entry(struct scatterlist *sgs[],
 					  unsigned int nsgs)
 {
-	return nsgs == 1 && sg_is_last(sgs[0]);
+	return nsgs == 1 && sgs[0] && sg_is_last(sgs[0]);
 }
 
 /*
