@@ -293,7 +293,7 @@ bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
 	while (b != id) {
 		if (k == vq->in_flight)
 			break;
-		b = (b + vq->state[b].ndescs) % vq->num;
+		b = vra_next_id(vq, b, vq->state[b].ndescs);
 		k++;
 	}
 	if (unlikely(b != id || (bufs && k > bufs))) {
@@ -486,6 +486,23 @@ bool vra_kick(struct virtqueue *vq)
 }
 EXPORT_SYMBOL_GPL(vra_kick);
 
+/*
+ * The layout's get_buf, straight to the variant for the queue's features;
+ * the layout traces what it returns.
+ */
+static __always_inline void *vra_take(struct vra_virtqueue *vq,
+				      unsigned int *len, void **ctx)
+{
+	if (vq->packed_ring) {
+		if (vq->in_order)
+			return vra_packed_get_buf_in_order(vq, len, ctx);
+		return vra_packed_get_buf(vq, len, ctx);
+	}
+	if (vq->in_order)
+		return vra_split_get_buf_in_order(vq, len, ctx);
+	return vra_split_get_buf(vq, len, ctx);
+}
+
 /**
  * vra_get_buf_ctx() - take the next used buffer
  * @_vq: the queue
@@ -509,24 +526,25 @@ void *vra_get_buf_ctx(struct virtqueue *_vq, unsigned int *len, void **ctx)
 
 	if (unlikely(READ_ONCE(vq->broken)))
 		return NULL;
-	/* The layout traces what it returns. */
-	if (vq->packed_ring)
-		return vra_packed_get_buf(vq, len, ctx);
-	return vra_split_get_buf(vq, len, ctx);
+	return vra_take(vq, len, ctx);
 }
 EXPORT_SYMBOL_GPL(vra_get_buf_ctx);
 
 /**
  * vra_get_buf() - take the next used buffer
- * @vq: the queue
+ * @_vq: the queue
  * @len: set to the number of bytes the device wrote
  *
  * Context: as vra_get_buf_ctx().
  * Return: as vra_get_buf_ctx().
  */
-void *vra_get_buf(struct virtqueue *vq, unsigned int *len)
+void *vra_get_buf(struct virtqueue *_vq, unsigned int *len)
 {
-	return vra_get_buf_ctx(vq, len, NULL);
+	struct vra_virtqueue *vq = to_vvq(_vq);
+
+	if (unlikely(READ_ONCE(vq->broken)))
+		return NULL;
+	return vra_take(vq, len, NULL);
 }
 EXPORT_SYMBOL_GPL(vra_get_buf);
 

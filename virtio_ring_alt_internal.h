@@ -40,7 +40,6 @@ struct vra_indir {
 /* Driver-private state of one buffer, indexed by its head id. */
 struct vra_state {
 	void *data;		/* token; NULL when the id is not in flight */
-	void *ctx;
 	struct vra_indir *indir;	/* indirect table, or NULL */
 	u32 in_len;		/* device-writable bytes posted, for used.len */
 	u16 ndescs;		/* ring descriptors (1 when indirect) */
@@ -51,6 +50,7 @@ struct vra_split {
 	u16 avail_idx_shadow;
 	u16 avail_flags_shadow;
 	u16 last_used_idx;
+	u16 used_idx;		/* device's, as last read and checked */
 };
 
 struct vra_packed {
@@ -256,37 +256,51 @@ static __always_inline bool vra_one_entry(struct scatterlist *sgs[],
 }
 
 /*
- * vra_map_buffer() for a buffer of one entry, without its loops: map @sg
- * into the extra entry at free_head (no VRING_DESC_F_NEXT), device-writable
- * if @write. Returns 1 (the ring descriptor it takes), or -ENOSPC (counted)
- * or -ENOMEM with nothing left mapped.
+ * The start of a layout's _add for a buffer of one entry (vra_one_entry()),
+ * without loops: map @sg, device-writable if @write, as the buffer of the
+ * free id at free_head, with no VRING_DESC_F_NEXT, and record it in flight
+ * with token @data. *@d gets the descriptor to write (address, length,
+ * flags), for the layout to write without reading it back. Returns 0, or
+ * -ENOSPC (counted) or -ENOMEM with nothing left mapped.
  */
 static __always_inline int
-vra_map_one(struct vra_virtqueue *vq, struct scatterlist *sg, bool write,
-	    u32 *in_len)
+vra_add_one(struct vra_virtqueue *vq, struct scatterlist *sg, bool write,
+	    void *data, struct vra_desc_extra *d)
 {
-	struct vra_desc_extra *e = &vq->extra[vq->free_head];
-	dma_addr_t addr;
+	unsigned int id = vq->free_head;
+	struct vra_desc_extra *e = &vq->extra[id];
+	struct vra_state *st = &vq->state[id];
 
 	if (unlikely(!vq->vq.num_free)) {
 		vra_inc(vq, VRA_STAT_enospc);
 		return -ENOSPC;
 	}
-	addr = dma_map_page(vq->dma_dev, sg_page(sg), sg->offset, sg->length,
-			    write ? DMA_FROM_DEVICE : DMA_TO_DEVICE);
-	if (unlikely(dma_mapping_error(vq->dma_dev, addr)))
+	d->addr = dma_map_page(vq->dma_dev, sg_page(sg), sg->offset,
+			       sg->length,
+			       write ? DMA_FROM_DEVICE : DMA_TO_DEVICE);
+	if (unlikely(dma_mapping_error(vq->dma_dev, d->addr)))
 		return -ENOMEM;
-	e->addr = addr;
-	e->len = sg->length;
-	e->flags = write ? VRING_DESC_F_WRITE : 0;
-	*in_len = write ? sg->length : 0;
-	return 1;
+	d->len = sg->length;
+	d->flags = write ? VRING_DESC_F_WRITE : 0;
+	d->next = e->next;
+	*e = *d;
+
+	vq->free_head = d->next;
+	vq->vq.num_free--;
+	vq->in_flight++;
+	st->data = data;
+	st->indir = NULL;
+	st->in_len = write ? d->len : 0;
+	st->ndescs = 1;
+	vra_inc(vq, VRA_STAT_bufs_added);
+	vra_inc(vq, VRA_STAT_descs_added);
+	return 0;
 }
 
 /*
- * Map a buffer for either layout: one entry straight into the extra entry
- * at free_head (vra_map_one()); more into an indirect table when the queue
- * has them, else into the ring's chain of extra entries at free_head.
+ * Map a buffer for either layout, when it is not one entry (vra_add_one()):
+ * into an indirect table when the queue has them, else into the ring's
+ * chain of extra entries at free_head.
  * Returns the ring descriptors it takes (1 or the entries), or -EINVAL (no
  * entries, or more than the queue size), -ENOSPC (counted) or -ENOMEM,
  * with nothing left mapped; *@inp is the indirect table or NULL.
@@ -300,8 +314,6 @@ vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	int err;
 
 	*inp = NULL;
-	if (likely(vra_one_entry(sgs, out_sgs + in_sgs)))
-		return vra_map_one(vq, sgs[0], in_sgs, in_len);
 	total = vra_count_sgs(vq, sgs, out_sgs + in_sgs);
 	if (unlikely(!total))
 		return -EINVAL;
@@ -336,7 +348,6 @@ vra_track_buffer(struct vra_virtqueue *vq, unsigned int id, unsigned int last,
 	vq->vq.num_free -= ndescs;
 	vq->in_flight++;
 	st->data = data;
-	st->ctx = NULL;
 	st->indir = in;
 	st->in_len = in_len;
 	st->ndescs = ndescs;
@@ -366,14 +377,18 @@ static __always_inline void *vra_detach(struct vra_virtqueue *vq,
 	unsigned int i = id, last = id, n, ndescs = st->ndescs;
 	void *data = st->data;
 
-	if (unlikely(st->indir))
-		vra_detach_indir(vq, st);
-	for (n = 0; n < ndescs; n++) {
+	if (likely(ndescs == 1)) {
 		/* An indirect buffer's one ring descriptor is the table. */
-		if (!(vq->extra[i].flags & VRING_DESC_F_INDIRECT))
+		if (unlikely(st->indir))
+			vra_detach_indir(vq, st);
+		else
+			vra_unmap_one(vq, &vq->extra[id]);
+	} else {
+		for (n = 0; n < ndescs; n++) {
 			vra_unmap_one(vq, &vq->extra[i]);
-		last = i;
-		i = vq->extra[i].next;
+			last = i;
+			i = vq->extra[i].next;
+		}
 	}
 	if (vq->in_order) {
 		/* Ring order (2.7.5.3): the chain goes to the end of the list. */
@@ -388,10 +403,10 @@ static __always_inline void *vra_detach(struct vra_virtqueue *vq,
 	}
 	vq->vq.num_free += ndescs;
 	vq->in_flight--;
+	/* Buffers are added without a context (vra_create_virtqueue()). */
 	if (ctx)
-		*ctx = st->ctx;
+		*ctx = NULL;
 	st->data = NULL;
-	st->ctx = NULL;
 	return data;
 }
 
@@ -440,6 +455,17 @@ bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
 			unsigned int bufs);
 
 /*
+ * In-order: the head id of the buffer after the one at @id of @ndescs
+ * descriptors. Packed rings need not be a power of 2 in size, so no mask.
+ */
+static __always_inline u16 vra_next_id(const struct vra_virtqueue *vq,
+				       unsigned int id, unsigned int ndescs)
+{
+	id += ndescs;
+	return id >= vq->num ? id - vq->num : id;
+}
+
+/*
  * In-order: return the next buffer of the current batch, with *@len the
  * length as posted, or the device's for the batch's last buffer. Sets
  * *@ndescs to its ring descriptors, for the layout to step over.
@@ -452,7 +478,7 @@ static __always_inline void *vra_in_order_next(struct vra_virtqueue *vq,
 
 	*ndescs = vq->state[head].ndescs;
 	*len = --vq->batch_left ? vq->state[head].in_len : vq->batch_len;
-	vq->next_in_order = (head + *ndescs) % vq->num;
+	vq->next_in_order = vra_next_id(vq, head, *ndescs);
 	return vra_detach(vq, head, ctx);
 }
 
@@ -532,6 +558,21 @@ bool vra_split_kick_prepare(struct vra_virtqueue *vq);
  */
 void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			void **ctx);
+
+/**
+ * vra_split_get_buf_in_order() - vra_split_get_buf() with VIRTIO_F_IN_ORDER
+ * @vq: the queue, not broken, VIRTIO_F_IN_ORDER negotiated
+ * @len: set to the bytes the device wrote (as posted for a buffer a batch
+ *	covers without an element of its own)
+ * @ctx: if not NULL, set to the buffer's context
+ *
+ * Virtio 1.3, 2.7.9: one used element may stand for a batch of buffers.
+ *
+ * Context: as vra_get_buf_ctx().
+ * Return: the token, or NULL (nothing used, or the queue broke).
+ */
+void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
+				 void **ctx);
 
 /**
  * vra_split_more_used() - tell whether a used buffer is waiting
@@ -706,6 +747,21 @@ bool vra_packed_kick_prepare(struct vra_virtqueue *vq);
  */
 void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			 void **ctx);
+
+/**
+ * vra_packed_get_buf_in_order() - vra_packed_get_buf() with VIRTIO_F_IN_ORDER
+ * @vq: the queue, not broken, VIRTIO_F_IN_ORDER negotiated
+ * @len: set to the bytes the device wrote (as posted for a buffer a batch
+ *	covers without a used descriptor of its own)
+ * @ctx: if not NULL, set to the buffer's context
+ *
+ * Virtio 1.3, 2.8.20: one used descriptor may stand for a batch of buffers.
+ *
+ * Context: as vra_get_buf_ctx().
+ * Return: the token, or NULL (nothing used, or the queue broke).
+ */
+void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
+				  void **ctx);
 
 /**
  * vra_packed_more_used() - tell whether a used descriptor is waiting

@@ -51,9 +51,41 @@ static void vra_packed_advance(struct vra_virtqueue *vq, u16 *pos)
 	vra_inc(vq, VRA_STAT_avail_wraps);
 }
 
-int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		   unsigned int out_sgs, unsigned int in_sgs, void *data,
-		   gfp_t gfp)
+/*
+ * The end of vra_packed_add(): make the buffer whose head descriptor is at
+ * @head available with @head_flags, the ring's next free slot now @pos,
+ * @ndescs more descriptors since the last kick.
+ */
+static __always_inline void vra_packed_publish(struct vra_virtqueue *vq,
+					       u16 head, u16 head_flags,
+					       u16 pos, unsigned int ndescs)
+{
+	struct vra_packed *p = &vq->packed;
+
+	/*
+	 * The rest of the chain must be visible before the head's flags make
+	 * the buffer available (2.8.13); pairs with the device's read barrier
+	 * after it sees the head's AVAIL bit.
+	 */
+	virtio_wmb(vq->weak_barriers);
+	p->desc[head].flags = cpu_to_le16(head_flags);
+	p->next_avail_idx = pos;
+	vq->num_added += ndescs;
+
+	/* Offsets are compared in 16 bits: notify before they overflow. */
+	if (unlikely(vq->num_added >= 0x8000))
+		vra_kick(&vq->vq);
+}
+
+/*
+ * vra_packed_add() for a buffer of more than one entry, or an odd list:
+ * out of line, so that the one-entry path keeps few registers.
+ */
+static noinline int vra_packed_add_chain(struct vra_virtqueue *vq,
+					 struct scatterlist *sgs[],
+					 unsigned int out_sgs,
+					 unsigned int in_sgs, void *data,
+					 gfp_t gfp)
 {
 	struct vra_packed *p = &vq->packed;
 	unsigned int id = vq->free_head, i, n, last = id;
@@ -65,7 +97,7 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, gfp, &in, &in_len);
 	if (ndescs < 0)
 		return ndescs;
-	/* One descriptor (one entry, or an indirect table): no chain walk. */
+	/* One descriptor (an indirect table): no chain walk. */
 	if (ndescs == 1) {
 		struct vring_packed_desc *d = &p->desc[pos];
 		const struct vra_desc_extra *e = &vq->extra[id];
@@ -95,20 +127,35 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 
 	vra_track_buffer(vq, id, last, ndescs, data, in, in_len);
 	trace_virtio_alt_add(&vq->vq, id, ndescs, !!in);
+	vra_packed_publish(vq, head, head_flags, pos, ndescs);
+	return 0;
+}
 
-	/*
-	 * The rest of the chain must be visible before the head's flags make
-	 * the buffer available (2.8.13); pairs with the device's read barrier
-	 * after it sees the head's AVAIL bit.
-	 */
-	virtio_wmb(vq->weak_barriers);
-	p->desc[head].flags = cpu_to_le16(head_flags);
-	p->next_avail_idx = pos;
-	vq->num_added += ndescs;
+int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		   unsigned int out_sgs, unsigned int in_sgs, void *data,
+		   gfp_t gfp)
+{
+	struct vra_packed *p = &vq->packed;
+	unsigned int id = vq->free_head;
+	u16 head = p->next_avail_idx, pos = head;
+	struct vring_packed_desc *d = &p->desc[head];
+	struct vra_desc_extra e;
+	int err;
 
-	/* Offsets are compared in 16 bits: notify before they overflow. */
-	if (unlikely(vq->num_added >= 0x8000))
-		vra_kick(&vq->vq);
+	if (unlikely(!vra_one_entry(sgs, out_sgs + in_sgs)))
+		return vra_packed_add_chain(vq, sgs, out_sgs, in_sgs, data,
+					    gfp);
+	err = vra_add_one(vq, sgs[0], in_sgs, data, &e);
+	if (unlikely(err))
+		return err;
+	d->addr = cpu_to_le64(e.addr);
+	d->len = cpu_to_le32(e.len);
+	d->id = cpu_to_le16(id);
+	/* This lap's AVAIL/USED bits, before the step may flip them. */
+	e.flags |= p->avail_used_flags;
+	vra_packed_advance(vq, &pos);
+	trace_virtio_alt_add(&vq->vq, id, 1, false);
+	vra_packed_publish(vq, head, e.flags, pos, 1);
 	return 0;
 }
 
@@ -137,66 +184,48 @@ bool vra_packed_kick_prepare(struct vra_virtqueue *vq)
 	return vra_kick_done(vq, vring_need_event(event, new, old));
 }
 
-void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			 void **ctx)
+/*
+ * Whether the descriptor at last_used_idx is used: 0 if not yet, 1 if it
+ * is (read its id and length after this), -EIO if the queue broke on
+ * flags that are neither ours nor used.
+ */
+static __always_inline int vra_packed_peek(struct vra_virtqueue *vq)
 {
 	struct vra_packed *p = &vq->packed;
-	u16 pos = p->last_used_idx, flags, id;
-	unsigned int ndescs;
+	u16 pos = p->last_used_idx, flags;
 	bool avail, used;
-	void *data;
-	u32 ulen;
 
-	if (vq->batch_left)
-		goto in_order;
 	if (!vq->in_flight)
-		return NULL;
+		return 0;
 	flags = le16_to_cpu(READ_ONCE(p->desc[pos].flags));
 	avail = flags & VRA_F_AVAIL;
 	used = flags & VRA_F_USED;
 	if (avail == p->used_wrap && used != p->used_wrap)
-		return NULL;
+		return 0;
 	if (unlikely(avail != p->used_wrap || used != p->used_wrap)) {
 		vra_bad(vq, VRA_BROKEN_packed_flags,
 			"descriptor %u flags 0x%04x (AVAIL %u, USED %u): neither ours nor used for wrap counter %u",
 			pos, flags, avail, used, p->used_wrap);
-		return NULL;
+		return -EIO;
 	}
-
 	/*
 	 * Read id and length only after the flags that say the descriptor is
 	 * used; pairs with the device's write barrier before it writes them.
 	 */
 	virtio_rmb(vq->weak_barriers);
-	id = le16_to_cpu(READ_ONCE(p->desc[pos].id));
-	ulen = le32_to_cpu(READ_ONCE(p->desc[pos].len));
-	if (!vq->in_order) {
-		if (!vra_check_used(vq, id, &ulen))
-			return NULL;
-		ndescs = vq->state[id].ndescs;
-		data = vra_detach(vq, id, ctx);
-		*len = ulen;
-	} else if (id == vq->next_in_order) {
-		/* 2.8.20: a batch of one buffer. */
-		if (!vra_check_used(vq, id, &ulen))
-			return NULL;
-		ndescs = vq->state[id].ndescs;
-		vq->next_in_order = (id + ndescs) % vq->num;
-		data = vra_detach(vq, id, ctx);
-		*len = ulen;
-	} else {
-		/*
-		 * 2.8.20: one used descriptor, at the batch's first slot,
-		 * names the batch's last buffer.
-		 */
-		if (!vra_in_order_batch(vq, id, ulen, 0))
-			return NULL;
-in_order:
-		data = vra_in_order_next(vq, len, ctx, &ndescs);
-	}
+	return 1;
+}
 
-	/* Skip the buffer's descriptors, as the driver counted them. */
-	pos += ndescs;
+/*
+ * A buffer of @ndescs descriptors was taken: step over them, as the driver
+ * counted them, count it, re-arm the event.
+ */
+static __always_inline void vra_packed_taken(struct vra_virtqueue *vq,
+					     unsigned int ndescs)
+{
+	struct vra_packed *p = &vq->packed;
+	u16 pos = p->last_used_idx + ndescs;
+
 	if (pos >= vq->num) {
 		pos -= vq->num;
 		p->used_wrap = !p->used_wrap;
@@ -215,6 +244,65 @@ in_order:
 		virtio_store_mb(vq->weak_barriers, &p->driver->off_wrap,
 				cpu_to_le16(pos | p->used_wrap << VRA_WRAP_SHIFT));
 	}
+}
+
+void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
+			 void **ctx)
+{
+	struct vra_packed *p = &vq->packed;
+	unsigned int ndescs;
+	void *data;
+	u32 ulen;
+	u16 id;
+
+	if (vra_packed_peek(vq) <= 0)
+		return NULL;
+	id = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].id));
+	ulen = le32_to_cpu(READ_ONCE(p->desc[p->last_used_idx].len));
+	if (!vra_check_used(vq, id, &ulen))
+		return NULL;
+	ndescs = vq->state[id].ndescs;
+	data = vra_detach(vq, id, ctx);
+	*len = ulen;
+	vra_packed_taken(vq, ndescs);
+	trace_virtio_alt_get_buf(&vq->vq, *len);
+	return data;
+}
+
+void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
+				  void **ctx)
+{
+	struct vra_packed *p = &vq->packed;
+	unsigned int ndescs;
+	void *data;
+	u32 ulen;
+	u16 id;
+
+	if (vq->batch_left)
+		goto batch;
+	if (vra_packed_peek(vq) <= 0)
+		return NULL;
+	id = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].id));
+	ulen = le32_to_cpu(READ_ONCE(p->desc[p->last_used_idx].len));
+	if (id == vq->next_in_order) {
+		/* 2.8.20: a batch of one buffer. */
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		ndescs = vq->state[id].ndescs;
+		vq->next_in_order = vra_next_id(vq, id, ndescs);
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else {
+		/*
+		 * 2.8.20: one used descriptor, at the batch's first slot,
+		 * names the batch's last buffer.
+		 */
+		if (!vra_in_order_batch(vq, id, ulen, 0))
+			return NULL;
+batch:
+		data = vra_in_order_next(vq, len, ctx, &ndescs);
+	}
+	vra_packed_taken(vq, ndescs);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
 }

@@ -57,6 +57,7 @@ void vra_split_init(struct vra_virtqueue *vq)
 	s->vring.used = vq->ring + vq->used_off;
 	s->avail_idx_shadow = 0;
 	s->last_used_idx = 0;
+	s->used_idx = 0;
 	s->avail_flags_shadow = 0;
 	/* No callback, no interrupts wanted. */
 	if (!vq->vq.callback) {
@@ -78,9 +79,48 @@ static void vra_split_write_desc(struct virtio_device *vdev,
 	d->next = cpu_to_virtio16(vdev, next);
 }
 
-int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
-		  unsigned int out_sgs, unsigned int in_sgs, void *data,
-		  gfp_t gfp)
+/*
+ * The end of vra_split_add(): make the buffer at @head available. The
+ * fields are read into locals first: without strict aliasing, every store
+ * to the ring would make the compiler read them again.
+ */
+static __always_inline void vra_split_publish(struct vra_virtqueue *vq,
+					      unsigned int head)
+{
+	struct virtio_device *vdev = vq->vq.vdev;
+	struct vra_split *s = &vq->split;
+	struct vring_avail *avail = s->vring.avail;
+	u16 idx = s->avail_idx_shadow, mask = vq->num - 1;
+	u16 added = vq->num_added + 1;
+
+	avail->ring[idx & mask] = cpu_to_virtio16(vdev, head);
+	idx++;
+	s->avail_idx_shadow = idx;
+	vq->num_added = added;
+	/*
+	 * Descriptors and the available ring entry must be visible before the
+	 * new available index that exposes them. Pairs with the device's read
+	 * barrier after it reads avail->idx.
+	 */
+	virtio_wmb(vq->weak_barriers);
+	avail->idx = cpu_to_virtio16(vdev, idx);
+	if (unlikely(!(idx & mask)))
+		vra_inc(vq, VRA_STAT_avail_wraps);
+
+	/* A 16-bit index cannot tell 65536 pending additions from none. */
+	if (unlikely(added == 0xffff))
+		vra_kick(&vq->vq);
+}
+
+/*
+ * vra_split_add() for a buffer of more than one entry, or an odd list:
+ * out of line, so that the one-entry path keeps few registers.
+ */
+static noinline int vra_split_add_chain(struct vra_virtqueue *vq,
+					struct scatterlist *sgs[],
+					unsigned int out_sgs,
+					unsigned int in_sgs, void *data,
+					gfp_t gfp)
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
@@ -92,7 +132,7 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	ndescs = vra_map_buffer(vq, sgs, out_sgs, in_sgs, gfp, &in, &in_len);
 	if (ndescs < 0)
 		return ndescs;
-	/* One descriptor (one entry, or an indirect table): no chain walk. */
+	/* One descriptor (an indirect table): no chain walk. */
 	if (ndescs == 1)
 		vra_split_write_desc(vdev, &s->vring.desc[head],
 				     &vq->extra[head], vq->extra[head].next);
@@ -105,23 +145,33 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 
 	vra_track_buffer(vq, head, last, ndescs, data, in, in_len);
 	trace_virtio_alt_add(&vq->vq, head, ndescs, !!in);
-	s->vring.avail->ring[s->avail_idx_shadow & (vq->num - 1)] =
-		cpu_to_virtio16(vdev, head);
-	/*
-	 * Descriptors and the available ring entry must be visible before the
-	 * new available index that exposes them. Pairs with the device's read
-	 * barrier after it reads avail->idx.
-	 */
-	virtio_wmb(vq->weak_barriers);
-	s->avail_idx_shadow++;
-	s->vring.avail->idx = cpu_to_virtio16(vdev, s->avail_idx_shadow);
-	vq->num_added++;
-	if (unlikely(!(s->avail_idx_shadow & (vq->num - 1))))
-		vra_inc(vq, VRA_STAT_avail_wraps);
+	vra_split_publish(vq, head);
+	return 0;
+}
 
-	/* A 16-bit index cannot tell 65536 pending additions from none. */
-	if (unlikely(vq->num_added == 0xffff))
-		vra_kick(&vq->vq);
+int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
+		  unsigned int out_sgs, unsigned int in_sgs, void *data,
+		  gfp_t gfp)
+{
+	struct virtio_device *vdev = vq->vq.vdev;
+	unsigned int head = vq->free_head;
+	struct vra_desc_extra e;
+	struct vring_desc *d;
+	int err;
+
+	if (unlikely(!vra_one_entry(sgs, out_sgs + in_sgs)))
+		return vra_split_add_chain(vq, sgs, out_sgs, in_sgs, data,
+					   gfp);
+	err = vra_add_one(vq, sgs[0], in_sgs, data, &e);
+	if (unlikely(err))
+		return err;
+	/* No VRING_DESC_F_NEXT: the device does not read next (2.7.5). */
+	d = &vq->split.vring.desc[head];
+	d->addr = cpu_to_virtio64(vdev, e.addr);
+	d->len = cpu_to_virtio32(vdev, e.len);
+	d->flags = cpu_to_virtio16(vdev, e.flags);
+	trace_virtio_alt_add(&vq->vq, head, 1, false);
+	vra_split_publish(vq, head);
 	return 0;
 }
 
@@ -148,66 +198,44 @@ bool vra_split_kick_prepare(struct vra_virtqueue *vq)
 }
 
 /*
- * vra_split_get_buf() once there is something to take: @used_idx is the
- * used index read, past last_used_idx, or anything with an in-order batch
- * going. Out of line so that polling an empty ring saves no registers.
+ * Read the device's used index, when every buffer it covered at the last
+ * read has been taken: false if it has not moved or if it moved past what
+ * is in flight (the queue is then broken). The checked value is kept in
+ * used_idx, so that a batch costs one read of the device's cache line and
+ * one check, not one per buffer.
  */
-static noinline void *vra_split_take(struct vra_virtqueue *vq,
-				     unsigned int *len, void **ctx,
-				     u16 used_idx)
+static bool vra_split_read_used_idx(struct vra_virtqueue *vq)
 {
-	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
-	unsigned int ndescs;
-	u16 slot;
-	u32 id, ulen;
-	void *data;
+	u16 used_idx = virtio16_to_cpu(vq->vq.vdev,
+				       READ_ONCE(s->vring.used->idx));
 
-	if (vq->batch_left)
-		goto in_order;
+	if (used_idx == s->last_used_idx)
+		return false;
 	if (unlikely((u16)(used_idx - s->last_used_idx) > vq->in_flight)) {
 		vra_bad(vq, VRA_BROKEN_used_idx_jump,
 			"used idx %u is %u past %u, only %u in flight",
 			used_idx, (u16)(used_idx - s->last_used_idx),
 			s->last_used_idx, vq->in_flight);
-		return NULL;
+		return false;
 	}
-
 	/*
-	 * Read the used element only after the used index that covers it;
+	 * Read the used elements only after the used index that covers them;
 	 * pairs with the device's write barrier before it updates used->idx.
 	 */
 	virtio_rmb(vq->weak_barriers);
+	s->used_idx = used_idx;
+	return true;
+}
 
-	slot = s->last_used_idx & (vq->num - 1);
-	id = virtio32_to_cpu(vdev, READ_ONCE(s->vring.used->ring[slot].id));
-	ulen = virtio32_to_cpu(vdev, READ_ONCE(s->vring.used->ring[slot].len));
-	if (!vq->in_order) {
-		if (!vra_check_used(vq, id, &ulen))
-			return NULL;
-		data = vra_detach(vq, id, ctx);
-		*len = ulen;
-	} else if (id == vq->next_in_order) {
-		/* 2.7.9: a batch of one buffer. */
-		if (!vra_check_used(vq, id, &ulen))
-			return NULL;
-		vq->next_in_order = (id + vq->state[id].ndescs) % vq->num;
-		data = vra_detach(vq, id, ctx);
-		*len = ulen;
-	} else {
-		/*
-		 * 2.7.9: a batch has one entry, at the next used slot, naming
-		 * its last buffer; the used index moves by the number of
-		 * buffers in it, past slots the device leaves unwritten.
-		 */
-		if (!vra_in_order_batch(vq, id, ulen,
-					(u16)(used_idx - s->last_used_idx)))
-			return NULL;
-in_order:
-		data = vra_in_order_next(vq, len, ctx, &ndescs);
-	}
-	s->last_used_idx++;
-	if (unlikely(!(s->last_used_idx & (vq->num - 1))))
+/* A used element was taken: step over it, count it, re-arm the event. */
+static __always_inline void vra_split_taken(struct vra_virtqueue *vq)
+{
+	struct vra_split *s = &vq->split;
+	u16 last = s->last_used_idx + 1;
+
+	s->last_used_idx = last;
+	if (unlikely(!(last & (vq->num - 1))))
 		vra_inc(vq, VRA_STAT_used_wraps);
 	vra_inc(vq, VRA_STAT_bufs_used);
 
@@ -221,8 +249,48 @@ in_order:
 		 */
 		virtio_store_mb(vq->weak_barriers,
 				&vring_used_event(&s->vring),
-				cpu_to_virtio16(vdev, s->last_used_idx));
+				cpu_to_virtio16(vq->vq.vdev, last));
 	}
+}
+
+void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
+				 void **ctx)
+{
+	struct vra_split *s = &vq->split;
+	unsigned int ndescs;
+	u16 slot;
+	u32 id, ulen;
+	void *data;
+
+	if (vq->batch_left)
+		goto batch;
+	if (s->last_used_idx == s->used_idx && !vra_split_read_used_idx(vq))
+		return NULL;
+	slot = s->last_used_idx & (vq->num - 1);
+	id = virtio32_to_cpu(vq->vq.vdev,
+			     READ_ONCE(s->vring.used->ring[slot].id));
+	ulen = virtio32_to_cpu(vq->vq.vdev,
+			       READ_ONCE(s->vring.used->ring[slot].len));
+	if (id == vq->next_in_order) {
+		/* 2.7.9: a batch of one buffer. */
+		if (!vra_check_used(vq, id, &ulen))
+			return NULL;
+		vq->next_in_order = vra_next_id(vq, id, vq->state[id].ndescs);
+		data = vra_detach(vq, id, ctx);
+		*len = ulen;
+	} else {
+		/*
+		 * 2.7.9: a batch has one entry, at the next used slot, naming
+		 * its last buffer; the used index moves by the number of
+		 * buffers in it, past slots the device leaves unwritten.
+		 */
+		if (!vra_in_order_batch(vq, id, ulen,
+					(u16)(s->used_idx - s->last_used_idx)))
+			return NULL;
+batch:
+		data = vra_in_order_next(vq, len, ctx, &ndescs);
+	}
+	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
 }
@@ -230,15 +298,25 @@ in_order:
 void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			void **ctx)
 {
-	u16 used_idx = 0;
+	struct vra_split *s = &vq->split;
+	u16 slot;
+	u32 id, ulen;
+	void *data;
 
-	if (!vq->batch_left) {
-		used_idx = virtio16_to_cpu(vq->vq.vdev,
-					   READ_ONCE(vq->split.vring.used->idx));
-		if (used_idx == vq->split.last_used_idx)
-			return NULL;
-	}
-	return vra_split_take(vq, len, ctx, used_idx);
+	if (s->last_used_idx == s->used_idx && !vra_split_read_used_idx(vq))
+		return NULL;
+	slot = s->last_used_idx & (vq->num - 1);
+	id = virtio32_to_cpu(vq->vq.vdev,
+			     READ_ONCE(s->vring.used->ring[slot].id));
+	ulen = virtio32_to_cpu(vq->vq.vdev,
+			       READ_ONCE(s->vring.used->ring[slot].len));
+	if (!vra_check_used(vq, id, &ulen))
+		return NULL;
+	data = vra_detach(vq, id, ctx);
+	*len = ulen;
+	vra_split_taken(vq);
+	trace_virtio_alt_get_buf(&vq->vq, *len);
+	return data;
 }
 
 void vra_split_disable_cb(struct vra_virtqueue *vq)
@@ -319,6 +397,7 @@ void vra_split_dump(const struct vra_virtqueue *vq, struct seq_file *s)
 
 	seq_printf(s, "avail_idx_shadow %u\nlast_used_idx %u\n",
 		   sp->avail_idx_shadow, sp->last_used_idx);
+	seq_printf(s, "used_idx_checked %u\n", sp->used_idx);
 
 	for (i = 0; i < n; i++) {
 		seq_printf(s, "desc %u", i);

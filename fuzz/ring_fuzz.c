@@ -356,9 +356,15 @@ static enum expect predict(struct fstate *s, void **token, u32 *elen)
 #else
 	{
 		struct vra_split *sp = &vq->split;
-		u16 idx = READ_ONCE(sp->vring.used->idx);
 		struct vring_used_elem *e;
+		u16 idx = sp->used_idx;
 
+		/*
+		 * The driver reads the device's used index again only once it
+		 * has taken every element the index it checked last covered.
+		 */
+		if (idx == sp->last_used_idx)
+			idx = READ_ONCE(sp->vring.used->idx);
 		if (idx == sp->last_used_idx)
 			return EXPECT_NOTHING;
 		if ((u16)(idx - sp->last_used_idx) > vq->in_flight)
