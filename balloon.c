@@ -201,20 +201,108 @@ static void va_balloon_ack(struct virtqueue *vq)
 }
 
 /*
- * Give the device the page numbers in vb->pfns, VA_BALLOON_PFNS_MAX to a
- * buffer, with one notification, and wait until it returns every buffer
- * (5.5.6: the device acknowledges by using them). Several buffers per
- * notification let the device's event suppression save exits. Returns
- * false if the queue is broken or the device did not answer in time; the
- * balloon is then dead and does no more work until removed.
+ * With VIRTIO_BALLOON_F_DEFLATE_ON_OOM the balloon is only borrowed: its
+ * pages stay in the managed page count (MemTotal), as in the in-tree
+ * driver, because the kernel may take them back at any time.
  */
-static bool va_tell_host(struct va_balloon *vb, struct virtqueue *vq)
+static bool va_counts_managed(struct va_balloon *vb)
 {
-	unsigned int n, nbufs = 0, back = 0, len;
-	struct scatterlist sg;
+	return !virtio_has_feature(vb->vdev, VIRTIO_BALLOON_F_DEFLATE_ON_OOM);
+}
+
+/*
+ * adjust_managed_page_count() by @delta for each page on @pages, once per
+ * run of pages in the same zone (the managed count is per zone).
+ */
+static void va_adjust_managed(struct list_head *pages, long delta)
+{
+	struct page *page, *first = NULL;
+	long n = 0;
+
+	list_for_each_entry(page, pages, lru) {
+		if (n && page_zone(page) != page_zone(first)) {
+			adjust_managed_page_count(first, n);
+			n = 0;
+		}
+		if (!n)
+			first = page;
+		n += delta;
+	}
+	if (n)
+		adjust_managed_page_count(first, n);
+}
+
+/* Give the pages on @pages, out of the balloon, back to the system. */
+static void va_release_pages(struct va_balloon *vb, struct list_head *pages)
+{
+	if (va_counts_managed(vb))
+		va_adjust_managed(pages, 1);
+	put_pages_list(pages);	/* the balloon's references; empties @pages */
+}
+
+/*
+ * Wait until the device used every buffer of the request in flight on
+ * queue @q (VA_BVQ_INFLATE or VA_BVQ_DEFLATE), if there is one: 5.5.6, the
+ * device acknowledges page numbers by using their buffers. The pages of a
+ * deflate request go back to the system then; with a dead device at once
+ * (its buffers stay in the ring until a queue reset or the device reset
+ * takes them back). A device that breaks the queue or does not answer in
+ * VA_BALLOON_ACK_TIMEOUT makes the balloon dead: it does no more work
+ * until removed. vb->lock held.
+ */
+static void va_settle(struct va_balloon *vb, unsigned int q)
+{
+	struct virtqueue *vq = vb->vqs[q];
+	unsigned int len;
 	long left;
+
+	if (!vb->in_flight_pages[q])
+		return;
+	if (vb->pending[q] && !vb->dead) {
+		left = wait_event_timeout(vb->acked,
+					  !(vb->pending[q] -=
+					    va_take_used(vq, &len)) ||
+					  vaq_is_broken(vq),
+					  VA_BALLOON_ACK_TIMEOUT);
+		if (!left || vb->pending[q]) {
+			dev_err(&vb->vdev->dev,
+				"%s queue: device %s; balloon stopped until the device is removed\n",
+				vq->name, left ? "broke the queue" :
+				"did not return the page numbers within 30 s");
+			vb->dead = true;
+		}
+	}
+	vb->in_flight_pages[q] = 0;
+	if (q == VA_BVQ_DEFLATE)
+		va_release_pages(vb, &vb->deflating);
+}
+
+/* Both page queues settled: nothing of ours in flight. vb->lock held. */
+static void va_settle_all(struct va_balloon *vb)
+{
+	va_settle(vb, VA_BVQ_INFLATE);
+	va_settle(vb, VA_BVQ_DEFLATE);
+}
+
+/*
+ * Make the page numbers in vb->pfns available on queue @q,
+ * VA_BALLOON_PFNS_MAX to a buffer, with one notification (several buffers
+ * per notification let the device's event suppression save exits), and
+ * return without waiting: the next request is prepared while the device
+ * works on this one. Whatever was in flight is settled first, on both
+ * queues: the device may handle its queues in any order, and a page must
+ * not be deflated before its inflate was seen. vb->pfns then moves to the
+ * other half of vb->pfn_halves. Returns false if the balloon is dead.
+ * vb->lock held.
+ */
+static bool va_submit(struct va_balloon *vb, unsigned int q)
+{
+	struct virtqueue *vq = vb->vqs[q];
+	unsigned int n, nbufs = 0;
+	struct scatterlist sg;
 	int err;
 
+	va_settle_all(vb);
 	if (vb->dead)
 		return false;
 	for (n = 0; n < vb->num_pfns; n += VA_BALLOON_PFNS_MAX, nbufs++) {
@@ -226,22 +314,30 @@ static bool va_tell_host(struct va_balloon *vb, struct virtqueue *vq)
 				"%s queue: adding page numbers: %d\n",
 				vq->name, err);
 			vb->dead = true;
+			/* What was added stays for a reset to take back. */
+			vb->pending[q] = nbufs;
 			return false;
 		}
 	}
 	vaq_kick(vq);
-	left = wait_event_timeout(vb->acked,
-				  (back += va_take_used(vq, &len)) == nbufs ||
-				  vaq_is_broken(vq), VA_BALLOON_ACK_TIMEOUT);
-	if (!left || back != nbufs) {
-		dev_err(&vb->vdev->dev,
-			"%s queue: device %s; balloon stopped until the device is removed\n",
-			vq->name, left ? "broke the queue" :
-			"did not return the page numbers within 30 s");
-		vb->dead = true;
-		return false;
-	}
+	vb->pending[q] = nbufs;
+	vb->in_flight_pages[q] = vb->num_pfns;
+	vb->pfns = vb->pfns == vb->pfn_halves[0] ? vb->pfn_halves[1] :
+						    vb->pfn_halves[0];
+	vb->num_pfns = 0;
 	return true;
+}
+
+/*
+ * Give the device the page numbers in vb->pfns on queue @q and wait until
+ * it used them all. Returns false if the balloon is dead. vb->lock held.
+ */
+static bool va_tell_host(struct va_balloon *vb, unsigned int q)
+{
+	if (!va_submit(vb, q))
+		return false;
+	va_settle(vb, q);
+	return !vb->dead;
 }
 
 static void va_set_pfns(struct va_balloon *vb, struct page *page)
@@ -254,70 +350,70 @@ static void va_set_pfns(struct va_balloon *vb, struct page *page)
 		vb->pfns[vb->num_pfns++] = cpu_to_virtio32(vb->vdev, pfn + i);
 }
 
-/*
- * With VIRTIO_BALLOON_F_DEFLATE_ON_OOM the balloon is only borrowed: its
- * pages stay in the managed page count (MemTotal), as in the in-tree
- * driver, because the kernel may take them back at any time.
- */
-static bool va_counts_managed(struct va_balloon *vb)
-{
-	return !virtio_has_feature(vb->vdev, VIRTIO_BALLOON_F_DEFLATE_ON_OOM);
-}
+/* What balloon_page_alloc() asks for. */
+#define VA_BALLOON_GFP (balloon_mapping_gfp_mask() | __GFP_NOMEMALLOC | \
+			__GFP_NORETRY | __GFP_NOWARN)
 
-/* Inflate by up to @num 4 KiB pages; return how many went in. */
+/*
+ * Inflate by up to @num 4 KiB pages; return how many went in. The kernel's
+ * batch helpers take the page allocator's and the balloon list's locks
+ * once for many pages, not once per page. The request is left in flight:
+ * the pages of the next one are allocated while the device discards these.
+ */
 static unsigned int va_fill(struct va_balloon *vb, unsigned int num)
 {
-	unsigned int done = 0, i;
+	unsigned int done, want, got, n;
 	struct page *page;
 	LIST_HEAD(pages);
 
 	num = min(num, vb->bufs * VA_BALLOON_PFNS_MAX);
-	/* Allocate outside the lock: allocation may compact our own pages. */
-	for (i = 0; i < num; i += VA_BALLOON_PAGES_PER_PAGE) {
-		page = balloon_page_alloc();
-		if (!page) {
+	want = num / VA_BALLOON_PAGES_PER_PAGE;
+	/*
+	 * Allocate outside the lock: allocation may compact our own pages.
+	 * The batch allocator falls back to the single-page path (reclaim,
+	 * fault injection) when it cannot serve the batch; 0 is a failure.
+	 */
+	for (got = 0; got < want; got += n) {
+		n = va_alloc_pages_bulk_list(VA_BALLOON_GFP, want - got, &pages);
+		if (!n) {
 			vb->alloc_failed++;
+			/* In 4 KiB pages, as num. */
+			got *= VA_BALLOON_PAGES_PER_PAGE;
 			dev_info_ratelimited(&vb->vdev->dev,
 					     "out of memory after %u of %u pages\n",
-					     i, num);
+					     got, num);
 			/* Let the system find memory before the next try. */
 			msleep(200);
 			break;
 		}
-		balloon_page_push(&pages, page);
 	}
 
 	mutex_lock(&vb->lock);
 	vb->num_pfns = 0;
-	while ((page = balloon_page_pop(&pages))) {
-		balloon_page_enqueue(&vb->b_dev_info, page);
+	list_for_each_entry(page, &pages, lru)
 		va_set_pfns(vb, page);
-		vb->num_pages += VA_BALLOON_PAGES_PER_PAGE;
-		if (va_counts_managed(vb))
-			adjust_managed_page_count(page, -1);
-	}
+	if (va_counts_managed(vb))
+		va_adjust_managed(&pages, -1);
+	balloon_page_list_enqueue(&vb->b_dev_info, &pages);
 	done = vb->num_pfns;
+	vb->num_pages += done;
 	vb->inflated += done;
 	if (done)
-		va_tell_host(vb, vb->vqs[VA_BVQ_INFLATE]);
+		va_submit(vb, VA_BVQ_INFLATE);
 	mutex_unlock(&vb->lock);
 	return done;
 }
 
-static void va_release_pages(struct va_balloon *vb, struct list_head *pages)
-{
-	struct page *page, *next;
-
-	list_for_each_entry_safe(page, next, pages, lru) {
-		if (va_counts_managed(vb))
-			adjust_managed_page_count(page, 1);
-		list_del(&page->lru);
-		put_page(page);	/* the balloon's reference */
-	}
-}
-
-/* Deflate by up to @num 4 KiB pages; return how many came out. */
-static unsigned int va_leak(struct va_balloon *vb, unsigned int num)
+/*
+ * Deflate by up to @num 4 KiB pages; return how many came out. 5.5.6.1:
+ * with VIRTIO_BALLOON_F_MUST_TELL_HOST the device must hear of the pages
+ * before they are used; we always tell it first, and the pages go back to
+ * the system once it used the request (va_settle()): at once if @wait,
+ * else while the next request is prepared. A dead device is not told, and
+ * the pages come back all the same. Pages isolated for migration stay.
+ */
+static unsigned int va_leak(struct va_balloon *vb, unsigned int num,
+			    bool wait)
 {
 	struct page *page;
 	unsigned int done;
@@ -325,24 +421,25 @@ static unsigned int va_leak(struct va_balloon *vb, unsigned int num)
 
 	mutex_lock(&vb->lock);
 	num = min3(num, vb->num_pages, vb->bufs * VA_BALLOON_PFNS_MAX);
-	for (vb->num_pfns = 0; vb->num_pfns < num;) {
-		page = balloon_page_dequeue(&vb->b_dev_info);
-		if (!page)
-			break;
+	balloon_page_list_dequeue(&vb->b_dev_info, &pages,
+				  num / VA_BALLOON_PAGES_PER_PAGE);
+	vb->num_pfns = 0;
+	list_for_each_entry(page, &pages, lru)
 		va_set_pfns(vb, page);
-		list_add(&page->lru, &pages);
-		vb->num_pages -= VA_BALLOON_PAGES_PER_PAGE;
-	}
 	done = vb->num_pfns;
+	vb->num_pages -= done;
 	vb->deflated += done;
-	/*
-	 * 5.5.6.1: with VIRTIO_BALLOON_F_MUST_TELL_HOST the device must hear
-	 * of the pages before they are used; we always tell it first. A dead
-	 * device is not told, and the pages come back all the same.
-	 */
-	if (done)
-		va_tell_host(vb, vb->vqs[VA_BVQ_DEFLATE]);
-	va_release_pages(vb, &pages);
+	if (done) {
+		/* After the request in flight: va_submit() settles it. */
+		va_settle_all(vb);
+		list_splice_init(&pages, &vb->deflating);
+		va_submit(vb, VA_BVQ_DEFLATE);
+		if (wait)
+			va_settle(vb, VA_BVQ_DEFLATE);
+	}
+	/* A dead balloon: nothing was submitted. */
+	if (vb->dead)
+		va_release_pages(vb, &vb->deflating);
 	mutex_unlock(&vb->lock);
 	return done;
 }
@@ -364,10 +461,18 @@ static s64 va_towards_target(struct va_balloon *vb)
 	return (s64)target - vb->num_pages;
 }
 
+/*
+ * 5.5.6: actual is what the device has acknowledged: not the pages of an
+ * inflate request in flight, still those of a deflate request in flight.
+ */
 static void va_update_actual(struct va_balloon *vb)
 {
-	u32 actual = vb->num_pages;
+	u32 actual;
 
+	mutex_lock(&vb->lock);
+	actual = vb->num_pages - vb->in_flight_pages[VA_BVQ_INFLATE] +
+		 vb->in_flight_pages[VA_BVQ_DEFLATE];
+	mutex_unlock(&vb->lock);
 	virtio_cwrite_le(vb->vdev, struct virtio_balloon_config, actual,
 			 &actual);
 }
@@ -375,7 +480,9 @@ static void va_update_actual(struct va_balloon *vb)
 /*
  * One round towards the target: at most one request of vb->bufs buffers
  * (4 MiB with 4 KiB pages), so a huge target never holds the worker for
- * long; the work queues itself again until the target is met.
+ * long; the work queues itself again until the target is met. Each round
+ * leaves its request in flight and settles the previous one; the last
+ * round settles its own, so that actual reaches the target.
  */
 static void va_update_work(struct work_struct *work)
 {
@@ -392,11 +499,16 @@ static void va_update_work(struct work_struct *work)
 	 * would take them from the task that needed them, round after round.
 	 */
 	if (diff > 0 && READ_ONCE(vb->oom_hold))
-		return;
+		diff = 0;
 	if (diff > 0)
 		diff -= va_fill(vb, diff);
 	else if (diff < 0)
-		diff += va_leak(vb, -diff);
+		diff += va_leak(vb, -diff, false);
+	if (!diff || vb->dead) {
+		mutex_lock(&vb->lock);
+		va_settle_all(vb);
+		mutex_unlock(&vb->lock);
+	}
 	va_update_actual(vb);
 	if (diff && !vb->dead)
 		queue_work(system_freezable_wq, work);
@@ -436,7 +548,7 @@ static int va_balloon_oom(struct notifier_block *nb, unsigned long unused,
 	unsigned long *freed = parm;
 	unsigned int got;
 
-	got = va_leak(vb, VA_BALLOON_OOM_PAGES);
+	got = va_leak(vb, VA_BALLOON_OOM_PAGES, true);
 	if (!got)
 		return NOTIFY_OK;
 	vb->oom_deflated += got;
@@ -483,10 +595,10 @@ static int va_migratepage(struct balloon_dev_info *b_dev_info,
 
 	vb->num_pfns = 0;
 	va_set_pfns(vb, newpage);
-	va_tell_host(vb, vb->vqs[VA_BVQ_INFLATE]);
+	va_tell_host(vb, VA_BVQ_INFLATE);
 	vb->num_pfns = 0;
 	va_set_pfns(vb, page);
-	va_tell_host(vb, vb->vqs[VA_BVQ_DEFLATE]);
+	va_tell_host(vb, VA_BVQ_DEFLATE);
 	vb->migrated++;
 	mutex_unlock(&vb->lock);
 
@@ -517,11 +629,11 @@ static bool va_idle(struct virtqueue *vq)
 }
 
 /*
- * The debugfs action queue_reset (struct vtr_driver.reset_vq): no request
- * is in flight while vb->lock is held, except one the device never
- * answered (the balloon is dead then). Its buffers come back here; with
- * both page queues empty and sound again, the balloon resumes. The
- * statistics queue gets its buffer back at once.
+ * The debugfs action queue_reset (struct vtr_driver.reset_vq): the request
+ * in flight, if any, is settled first under vb->lock; only one the device
+ * never answered (the balloon is dead then) is left, and its buffers come
+ * back here; with both page queues empty and sound again, the balloon
+ * resumes. The statistics queue gets its buffer back at once.
  */
 static int va_balloon_reset_vq(struct virtio_device *vdev,
 			       struct virtqueue *vq, unsigned int num)
@@ -540,9 +652,15 @@ static int va_balloon_reset_vq(struct virtio_device *vdev,
 	if (hint)
 		va_bhint_pause(vb);
 	mutex_lock(&vb->lock);
+	/* A live device answers first; a dead one's pages come back now. */
+	va_settle_all(vb);
 	vb->recycled = 0;
 	err = vaq_reset(vq, num, va_balloon_recycle);
 	recycled = vb->recycled;
+	if (vq == vb->vqs[VA_BVQ_INFLATE])
+		vb->pending[VA_BVQ_INFLATE] = 0;
+	else if (vq == vb->vqs[VA_BVQ_DEFLATE])
+		vb->pending[VA_BVQ_DEFLATE] = 0;
 	va_set_bufs(vb);
 	if (vb->dead && va_idle(vb->vqs[VA_BVQ_INFLATE]) &&
 	    va_idle(vb->vqs[VA_BVQ_DEFLATE])) {
@@ -599,6 +717,9 @@ static int va_balloon_show(struct seq_file *s, void *unused)
 				   vaq_vring_size(vb->vqs[q]));
 	}
 	seq_printf(s, "pages: %u\n", vb->num_pages);
+	seq_printf(s, "in_flight: inflate %u, deflate %u\n",
+		   vb->in_flight_pages[VA_BVQ_INFLATE],
+		   vb->in_flight_pages[VA_BVQ_DEFLATE]);
 	seq_printf(s, "managed: %s\n", va_counts_managed(vb) ?
 		   "pages leave MemTotal" :
 		   "pages stay in MemTotal (deflate_on_oom)");
@@ -722,12 +843,15 @@ static void va_balloon_stop(struct va_balloon *vb)
 	if (virtio_has_feature(vdev, VIRTIO_BALLOON_F_DEFLATE_ON_OOM))
 		unregister_oom_notifier(&vb->oom_nb);
 	va_bstats_stop(vb);
+	mutex_lock(&vb->lock);
+	va_settle_all(vb);
+	mutex_unlock(&vb->lock);
 	/*
-	 * balloon_page_dequeue() skips pages isolated for migration, so
+	 * balloon_page_list_dequeue() skips pages isolated for migration, so
 	 * retry for a while before giving up on those.
 	 */
 	while (vb->num_pages) {
-		if (va_leak(vb, vb->num_pages)) {
+		if (va_leak(vb, vb->num_pages, true)) {
 			tries = 0;
 			continue;
 		}
@@ -747,6 +871,8 @@ static void va_balloon_stop(struct va_balloon *vb)
 	va_bhint_stop(vb);
 	vdev->config->del_vqs(vdev);
 	memset(vb->vqs, 0, sizeof(vb->vqs));
+	/* The reset took back whatever a dead device still held. */
+	memset(vb->pending, 0, sizeof(vb->pending));
 }
 
 static unsigned int va_balloon_features[] = {
@@ -853,6 +979,8 @@ static int va_balloon_probe(struct virtio_device *vdev)
 	spin_lock_init(&vb->stop_lock);
 	mutex_init(&vb->lock);
 	init_waitqueue_head(&vb->acked);
+	vb->pfns = vb->pfn_halves[0];
+	INIT_LIST_HEAD(&vb->deflating);
 	balloon_devinfo_init(&vb->b_dev_info);
 #ifdef CONFIG_BALLOON_COMPACTION
 	vb->b_dev_info.migratepage = va_migratepage;

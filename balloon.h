@@ -180,14 +180,22 @@ u64 va_balloon_layout_conflicts(enum va_balloon_numbering rule, u64 offered,
  * @stop_lock: protects @stop_update
  * @stop_update: no more work may be queued (remove, freeze)
  * @dead: the device stopped answering on inflateq or deflateq
- * @lock: protects the page list, @num_pages, @pfns and the two queues
+ * @lock: protects the page list, @num_pages, @pfns, the two queues and
+ *	what is in flight on them
  * @b_dev_info: the kernel's balloon page list (balloon compaction)
  * @acked: woken when the device uses a buffer of inflateq or deflateq
  * @num_pages: pages in the balloon, 4 KiB units
  * @bufs: buffers of page numbers per request, at most the queue sizes
  * @recycled: buffers returned by the last queue reset
  * @num_pfns: entries of @pfns in use
- * @pfns: page numbers of the request being made, 4 KiB units
+ * @pfns: page numbers of the request being made, 4 KiB units: one half of
+ *	@pfn_halves, the other holding those of the request in flight
+ * @pfn_halves: the page numbers of two requests
+ * @pending: buffers of the request in flight on inflateq and deflateq
+ *	(indexed VA_BVQ_INFLATE, VA_BVQ_DEFLATE), not yet waited for
+ * @in_flight_pages: pages those requests name, 4 KiB units
+ * @deflating: pages out of the balloon whose deflate request is in flight;
+ *	they go back to the system once the device used it
  * @oom_nb: out-of-memory notifier (VIRTIO_BALLOON_F_DEFLATE_ON_OOM)
  * @oom_hold: pages went back on out-of-memory; no inflating until the next
  *	configuration change
@@ -236,7 +244,11 @@ struct va_balloon {
 	unsigned int bufs;
 	unsigned int recycled;
 	unsigned int num_pfns;
-	__virtio32 pfns[VA_BALLOON_BUFS * VA_BALLOON_PFNS_MAX];
+	__virtio32 *pfns;
+	__virtio32 pfn_halves[2][VA_BALLOON_BUFS * VA_BALLOON_PFNS_MAX];
+	unsigned int pending[VA_BVQ_DEFLATE + 1];
+	unsigned int in_flight_pages[VA_BVQ_DEFLATE + 1];
+	struct list_head deflating;
 
 	struct notifier_block oom_nb;
 	bool oom_hold;
