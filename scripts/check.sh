@@ -335,9 +335,10 @@ vm pci_fault_inject --timeout 1500 --host tests/host/demo.sh \
 # failslab restricted to calls from this module's text (stack filter):
 # every allocation failing holds the balloon at 0 pages, 20 injected
 # failures count exactly 20 in alloc_failed, a deflate does not notice;
-# each inflate ends exact once the failures stop.
+# each inflate ends exact once the failures stop; a queue reset needing
+# new memory fails cleanly and the queue keeps working.
 vm pci_fault_worker --timeout 900 --host tests/host/pci_fault_worker.sh \
-	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on"
+	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on,queue_reset=on"
 # Hot-unplug (issue 9): device_del of the balloon behind a PCIe root port
 # in the middle of a 1 GiB inflate; every page back, nothing left behind.
 vm pci_hotunplug --timeout 900 --host tests/host/pci_hotunplug.sh \

@@ -15,6 +15,10 @@
 #      reads 0, and the inflate completes exactly;
 #   3. deflating 512 MiB with every allocation of ours failing (a deflate
 #      allocates nothing: it must not notice);
+#   4. a queue reset of inflateq to half its size (debugfs queue_reset,
+#      the device has queue_reset=on) with every allocation of ours
+#      failing: the write fails with a message, the queue keeps its size,
+#      and 64 MiB in and out work afterwards;
 # then kmemleak must find nothing and rmmod be clean. The host side is
 # tests/host/pci_fault_worker.sh; vm-run checks the log for BUG, WARNING,
 # KASAN and lockdep reports.
@@ -124,6 +128,23 @@ fi
 fail 0 1 -1
 va_marker deflated3
 va_wait_host checked4 120
+# -- 4. a queue reset that needs new memory, all of it failing
+size_of() { awk '$1 == "size" { print $2 }' "$D/$bal/$1/info"; }
+size0=$(size_of vq0)
+half=$((size0 / 2))
+dmesg -c > /dev/null
+fail 100 1 -1
+if echo "0 $half" > "$D/$bal/queue_reset" 2>/dev/null; then
+	va_result "${S}_queue_reset_refused" FAIL "'0 $half' accepted with every allocation failing"
+elif ! dmesg | grep -qE "resizing to $half: -(ENOMEM|12); keeping $size0 entries"; then
+	va_result "${S}_queue_reset_refused" FAIL "no 'resizing to $half: -ENOMEM; keeping $size0 entries' in the log"
+elif [ "$(size_of vq0)" != "$size0" ]; then
+	va_result "${S}_queue_reset_refused" FAIL "vq0 size $(size_of vq0), was $size0"
+else
+	va_result "${S}_queue_reset_refused" PASS "$(dmesg | grep "resizing to $half" | tail -n 1 | sed 's/^\[[^]]*\] //')"
+fi
+fail 0 1 -1
+va_balloon_cycle "${S}_after_reset" 65536 4
 if [ "$(bfield dead)" = 0 ]; then
 	va_result "${S}_alive" PASS "dead 0, alloc_failed $(bfield alloc_failed)"
 else

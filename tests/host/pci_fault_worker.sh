@@ -29,3 +29,4 @@ host.py qmp balloon "{\"value\": $((2048 * MiB))}" >/dev/null
 host.py wait-mark deflated3 300
 expect_actual "${S}_qmp_deflated" $((2048 * MiB))
 host.py send checked4
+balloon_cycle "${S}_after_reset" 1984 4
