@@ -350,6 +350,31 @@ static void va_set_pfns(struct va_balloon *vb, struct page *page)
 		vb->pfns[vb->num_pfns++] = cpu_to_virtio32(vb->vdev, pfn + i);
 }
 
+/*
+ * The batch page allocator's list variant (5.13 to 6.13; 6.14 kept only
+ * the array one): pages on @list, the count added returned. Kbuild defines
+ * VA_HAVE_ALLOC_PAGES_BULK_LIST from the header; without it, one page per
+ * call, through the same single-page path the batch allocator falls back
+ * to. (Here rather than in compat.h, which the userspace ring builds
+ * include.)
+ */
+#ifdef VA_HAVE_ALLOC_PAGES_BULK_LIST
+#define va_alloc_pages_bulk_list(gfp, nr, list) \
+	alloc_pages_bulk_list(gfp, nr, list)
+#else
+static inline unsigned long va_alloc_pages_bulk_list(gfp_t gfp,
+						     unsigned long nr,
+						     struct list_head *list)
+{
+	struct page *page = nr ? alloc_page(gfp) : NULL;
+
+	if (!page)
+		return 0;
+	list_add(&page->lru, list);
+	return 1;
+}
+#endif
+
 /* What balloon_page_alloc() asks for. */
 #define VA_BALLOON_GFP (balloon_mapping_gfp_mask() | __GFP_NOMEMALLOC | \
 			__GFP_NORETRY | __GFP_NOWARN)

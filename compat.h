@@ -281,28 +281,4 @@ static inline void va_shrinker_destroy(struct shrinker *s)
 }
 #endif
 
-/*
- * The batch page allocator's list variant (5.13 to 6.13; 6.14 kept only
- * the array one): pages on @list, the count added returned. Kbuild defines
- * VA_HAVE_ALLOC_PAGES_BULK_LIST from the header; without it, one page per
- * call, through the same single-page path the batch allocator falls back
- * to.
- */
-#ifdef VA_HAVE_ALLOC_PAGES_BULK_LIST
-#define va_alloc_pages_bulk_list(gfp, nr, list) \
-	alloc_pages_bulk_list(gfp, nr, list)
-#else
-static inline unsigned long va_alloc_pages_bulk_list(gfp_t gfp,
-						     unsigned long nr,
-						     struct list_head *list)
-{
-	struct page *page = nr ? alloc_page(gfp) : NULL;
-
-	if (!page)
-		return 0;
-	list_add(&page->lru, list);
-	return 1;
-}
-#endif
-
 #endif /* _VIRTIO_ALT_COMPAT_H */
