@@ -456,6 +456,53 @@ static void notify_failure_breaks_queue(struct kunit *test)
 	hostile_expect(rt, VRA_BROKEN_notify_failed, 0);
 }
 
+/*
+ * The indirect table of a four-entry buffer cannot be allocated: the
+ * kernel's fault injection fails the next allocation of this task, as
+ * /proc/self/fail-nth would (failslab by default skips allocations that
+ * may reclaim, so this add passes GFP_ATOMIC). The buffer goes into the
+ * ring as a chain of four descriptors instead, nothing is lost, and the
+ * device gets it whole.
+ */
+static void indirect_table_alloc_failure_chains(struct kunit *test)
+{
+#ifdef CONFIG_FAILSLAB
+	const struct hostile_param *hp = test->param_value;
+	struct rt *rt = simple_rt(test, hp->packed, 8,
+				  BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC),
+				  VDM_LEN_ALL);
+	unsigned int free0 = rt->vq->num_free, left;
+	int err;
+
+	rt->gfp = GFP_ATOMIC;
+	/* With a table: one ring descriptor, the device reads four. */
+	KUNIT_ASSERT_EQ(test, rt_add(rt, 4), 0);
+	KUNIT_EXPECT_EQ(test, rt->vq->num_free, free0 - 1);
+	WRITE_ONCE(current->fail_nth, 1);
+	err = rt_add(rt, 4);
+	left = READ_ONCE(current->fail_nth);
+	WRITE_ONCE(current->fail_nth, 0);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ_MSG(test, left, 0, "no allocation failed");
+	/* Without: four ring descriptors. */
+	KUNIT_EXPECT_EQ(test, rt->vq->num_free, free0 - 5);
+	vra_kick(rt->vq);
+	KUNIT_EXPECT_EQ(test, vdm_take(rt->m), 2);
+	KUNIT_EXPECT_EQ(test, rt->m->c.indirect, 1);
+	KUNIT_EXPECT_EQ(test, rt->m->c.table_descs, 4);
+	KUNIT_EXPECT_EQ(test, rt->m->c.ring_descs, 5);
+	KUNIT_EXPECT_EQ(test, vdm_complete(rt->m, 0), 2);
+	rt_harvest(rt);
+	KUNIT_EXPECT_EQ(test, rt_busy_slots(rt), 0);
+	KUNIT_EXPECT_EQ(test, rt->vq->num_free, free0);
+	KUNIT_EXPECT_EQ(test, rt->m->c.violations, 0);
+	KUNIT_EXPECT_EQ(test, rt->errors, 0);
+	KUNIT_EXPECT_FALSE(test, vra_is_broken(rt->vq));
+#else
+	kunit_skip(test, "needs CONFIG_FAILSLAB (fault injection)");
+#endif
+}
+
 static struct kunit_case va_hostile_cases[] = {
 	KUNIT_CASE_PARAM(used_id_out_of_range_breaks_queue,
 			 hostile_gen_params),
@@ -475,6 +522,8 @@ static struct kunit_case va_hostile_cases[] = {
 	KUNIT_CASE_PARAM(split_in_order_entry_skipping_a_buffer_breaks_queue,
 			 hostile_split_gen_params),
 	KUNIT_CASE_PARAM(notify_failure_breaks_queue, hostile_gen_params),
+	KUNIT_CASE_PARAM(indirect_table_alloc_failure_chains,
+			 layout_gen_params),
 	{}
 };
 

@@ -154,6 +154,7 @@ struct rt *rt_create(struct kunit *test, const struct rt_param *p,
 	rt->vq = rt->m->vq;
 	rt->run = rt_vdm_run;
 	rt->napi = true;
+	rt->gfp = GFP_KERNEL;
 	/*
 	 * No chain longer than the queue, in indirect tables too (2.7.5.3.1,
 	 * 2.8.18): with indirect descriptors a buffer takes one descriptor of
@@ -239,7 +240,7 @@ int rt_add(struct rt *rt, int shape)
 	}
 	rt->m->tag_len[slot->tag] = VDM_NOT_USED;
 	err = vra_add_sgs(rt->vq, sgs, slot->n_out, !!slot->n_in, slot,
-			  GFP_KERNEL);
+			  rt->gfp);
 	if (err) {
 		if (err == -ENOSPC)
 			rt->enospc++;

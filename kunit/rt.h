@@ -62,6 +62,7 @@ struct rt {
 	unsigned int shape;
 	struct rnd_state rnd;
 	bool napi;		/* harvest with callbacks off, then re-enable */
+	gfp_t gfp;		/* what rt_add() passes to vra_add_sgs() */
 
 	/* What the driver did, to compare with the ring's counters. */
 	u64 added;
