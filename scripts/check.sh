@@ -346,8 +346,8 @@ vm pci_hotunplug --timeout 900 --host tests/host/pci_hotunplug.sh \
 	--qemu-arg "-device virtio-balloon-pci,id=bal0,bus=rp1,disable-legacy=on"
 # Device reset (issue 9): the debugfs action reset (freeze, reset,
 # restore) refuses bad writes, resets the in-tree rng idle and the balloon
-# five times during a 256 MiB inflate, which still ends exact.
-vm pci_device_reset --timeout 900 --host tests/host/demo.sh \
+# five times during a 1 GiB inflate, which still ends exact.
+vm pci_device_reset --timeout 900 --host tests/host/pci_device_reset.sh \
 	--qemu-arg "-device virtio-balloon-pci,disable-legacy=on" \
 	--qemu-arg "-device virtio-rng-pci,disable-legacy=on"
 # Balloon throughput (issue 8): a turn of 1 GiB in and out with this
