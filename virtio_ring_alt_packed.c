@@ -185,35 +185,38 @@ bool vra_packed_kick_prepare(struct vra_virtqueue *vq)
 }
 
 /*
- * Whether the descriptor at last_used_idx is used: 0 if not yet, 1 if it
- * is (read its id and length after this), -EIO if the queue broke on
- * flags that are neither ours nor used.
+ * The used descriptor at last_used_idx, if there is one: true with its id
+ * and length in *@id and *@len; false if the device has not used it yet,
+ * or if the queue broke on flags that are neither ours nor used.
  */
-static __always_inline int vra_packed_peek(struct vra_virtqueue *vq)
+static __always_inline bool vra_packed_next_used(struct vra_virtqueue *vq,
+						 u16 *id, u32 *len)
 {
 	struct vra_packed *p = &vq->packed;
 	u16 pos = p->last_used_idx, flags;
 	bool avail, used;
 
 	if (!vq->in_flight)
-		return 0;
+		return false;
 	flags = le16_to_cpu(READ_ONCE(p->desc[pos].flags));
 	avail = flags & VRA_F_AVAIL;
 	used = flags & VRA_F_USED;
 	if (avail == p->used_wrap && used != p->used_wrap)
-		return 0;
+		return false;
 	if (unlikely(avail != p->used_wrap || used != p->used_wrap)) {
 		vra_bad(vq, VRA_BROKEN_packed_flags,
 			"descriptor %u flags 0x%04x (AVAIL %u, USED %u): neither ours nor used for wrap counter %u",
 			pos, flags, avail, used, p->used_wrap);
-		return -EIO;
+		return false;
 	}
 	/*
 	 * Read id and length only after the flags that say the descriptor is
 	 * used; pairs with the device's write barrier before it writes them.
 	 */
 	virtio_rmb(vq->weak_barriers);
-	return 1;
+	*id = le16_to_cpu(READ_ONCE(p->desc[pos].id));
+	*len = le32_to_cpu(READ_ONCE(p->desc[pos].len));
+	return true;
 }
 
 /*
@@ -249,16 +252,13 @@ static __always_inline void vra_packed_taken(struct vra_virtqueue *vq,
 void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			 void **ctx)
 {
-	struct vra_packed *p = &vq->packed;
 	unsigned int ndescs;
 	void *data;
 	u32 ulen;
 	u16 id;
 
-	if (vra_packed_peek(vq) <= 0)
+	if (!vra_packed_next_used(vq, &id, &ulen))
 		return NULL;
-	id = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].id));
-	ulen = le32_to_cpu(READ_ONCE(p->desc[p->last_used_idx].len));
 	if (!vra_check_used(vq, id, &ulen))
 		return NULL;
 	ndescs = vq->state[id].ndescs;
@@ -272,7 +272,6 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 				  void **ctx)
 {
-	struct vra_packed *p = &vq->packed;
 	unsigned int ndescs;
 	void *data;
 	u32 ulen;
@@ -280,10 +279,8 @@ void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 
 	if (vq->batch_left)
 		goto batch;
-	if (vra_packed_peek(vq) <= 0)
+	if (!vra_packed_next_used(vq, &id, &ulen))
 		return NULL;
-	id = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].id));
-	ulen = le32_to_cpu(READ_ONCE(p->desc[p->last_used_idx].len));
 	if (id == vq->next_in_order) {
 		/* 2.8.20: a batch of one buffer. */
 		if (!vra_check_used(vq, id, &ulen))

@@ -228,6 +228,27 @@ static bool vra_split_read_used_idx(struct vra_virtqueue *vq)
 	return true;
 }
 
+/*
+ * The used element at last_used_idx, if the device's used index covers
+ * it: true with its id and length in *@id and *@len; false if there is
+ * none yet or the queue broke.
+ */
+static __always_inline bool vra_split_next_used(struct vra_virtqueue *vq,
+						u32 *id, u32 *len)
+{
+	struct vra_split *s = &vq->split;
+	u16 slot;
+
+	if (s->last_used_idx == s->used_idx && !vra_split_read_used_idx(vq))
+		return false;
+	slot = s->last_used_idx & (vq->num - 1);
+	*id = virtio32_to_cpu(vq->vq.vdev,
+			      READ_ONCE(s->vring.used->ring[slot].id));
+	*len = virtio32_to_cpu(vq->vq.vdev,
+			       READ_ONCE(s->vring.used->ring[slot].len));
+	return true;
+}
+
 /* A used element was taken: step over it, count it, re-arm the event. */
 static __always_inline void vra_split_taken(struct vra_virtqueue *vq)
 {
@@ -258,19 +279,13 @@ void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 {
 	struct vra_split *s = &vq->split;
 	unsigned int ndescs;
-	u16 slot;
 	u32 id, ulen;
 	void *data;
 
 	if (vq->batch_left)
 		goto batch;
-	if (s->last_used_idx == s->used_idx && !vra_split_read_used_idx(vq))
+	if (!vra_split_next_used(vq, &id, &ulen))
 		return NULL;
-	slot = s->last_used_idx & (vq->num - 1);
-	id = virtio32_to_cpu(vq->vq.vdev,
-			     READ_ONCE(s->vring.used->ring[slot].id));
-	ulen = virtio32_to_cpu(vq->vq.vdev,
-			       READ_ONCE(s->vring.used->ring[slot].len));
 	if (id == vq->next_in_order) {
 		/* 2.7.9: a batch of one buffer. */
 		if (!vra_check_used(vq, id, &ulen))
@@ -298,18 +313,11 @@ batch:
 void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			void **ctx)
 {
-	struct vra_split *s = &vq->split;
-	u16 slot;
 	u32 id, ulen;
 	void *data;
 
-	if (s->last_used_idx == s->used_idx && !vra_split_read_used_idx(vq))
+	if (!vra_split_next_used(vq, &id, &ulen))
 		return NULL;
-	slot = s->last_used_idx & (vq->num - 1);
-	id = virtio32_to_cpu(vq->vq.vdev,
-			     READ_ONCE(s->vring.used->ring[slot].id));
-	ulen = virtio32_to_cpu(vq->vq.vdev,
-			       READ_ONCE(s->vring.used->ring[slot].len));
 	if (!vra_check_used(vq, id, &ulen))
 		return NULL;
 	data = vra_detach(vq, id, ctx);

@@ -107,7 +107,11 @@ def qmp_calls(calls):
                 return msg['return']
         sys.exit(f'host.py: qmp {execute}: connection closed')
 
+    # An event meant for the previous client (BALLOON_CHANGE while a
+    # balloon moves fast) may still come first on a new connection.
     greeting = json.loads(rfile.readline() or 'null')
+    while greeting and 'event' in greeting:
+        greeting = json.loads(rfile.readline() or 'null')
     if not greeting or 'QMP' not in greeting:
         sys.exit(f'host.py: unexpected QMP greeting: {greeting!r}')
     call('qmp_capabilities')
