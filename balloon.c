@@ -455,7 +455,10 @@ static unsigned int va_leak(struct va_balloon *vb, unsigned int num,
 	vb->num_pages -= done;
 	vb->deflated += done;
 	if (done) {
-		/* After the request in flight: va_submit() settles it. */
+		/*
+		 * Settle the request in flight before these pages join
+		 * vb->deflating: settling gives back what is on that list.
+		 */
 		va_settle_all(vb);
 		list_splice_init(&pages, &vb->deflating);
 		va_submit(vb, VA_BVQ_DEFLATE);
