@@ -87,7 +87,7 @@ struct vra_virtqueue {
 
 	u16 num_added;		/* since the last vra_kick_prepare() */
 	u16 free_head;		/* of the extra[] free list */
-	u16 free_tail;		/* in-order: freed chains go here, FIFO */
+	u16 free_tail;		/* freed chains go here: FIFO, ring order */
 	u16 in_flight;		/* buffers */
 
 	/*
@@ -367,8 +367,11 @@ void vra_detach_indir(struct vra_virtqueue *vq, struct vra_state *st);
 /*
  * Unmap and free one buffer in flight, with head @id (the caller checked it
  * is in flight); return its token, its context in *@ctx if @ctx is not
- * NULL. Everything comes from driver-private state. Its descriptors go back
- * to the free list: at the head, or in-order at the tail (ring order).
+ * NULL. Everything comes from driver-private state. Its descriptors go to
+ * the tail of the free list, in-order or not: with buffers used in the
+ * order they were made available, ids then follow the ring (2.7.5.3 for
+ * in-order), and a split ring's available entries read the same every lap
+ * (vra_split_publish() leaves those unwritten).
  */
 static __always_inline void *vra_detach(struct vra_virtqueue *vq,
 					unsigned int id, void **ctx)
@@ -390,17 +393,11 @@ static __always_inline void *vra_detach(struct vra_virtqueue *vq,
 			i = vq->extra[i].next;
 		}
 	}
-	if (vq->in_order) {
-		/* Ring order (2.7.5.3): the chain goes to the end of the list. */
-		if (vq->vq.num_free)
-			vq->extra[vq->free_tail].next = id;
-		else
-			vq->free_head = id;
-		vq->free_tail = last;
-	} else {
-		vq->extra[last].next = vq->free_head;
+	if (vq->vq.num_free)
+		vq->extra[vq->free_tail].next = id;
+	else
 		vq->free_head = id;
-	}
+	vq->free_tail = last;
 	vq->vq.num_free += ndescs;
 	vq->in_flight--;
 	/* Buffers are added without a context (vra_create_virtqueue()). */

@@ -249,8 +249,13 @@ static __always_inline void vra_packed_taken(struct vra_virtqueue *vq,
 	}
 }
 
-void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			 void **ctx)
+/*
+ * vra_packed_get_buf() for every case: flags that are neither ours nor
+ * used, a used descriptor to check one check at a time, a chain or an
+ * indirect table.
+ */
+static noinline void *vra_packed_get_buf_slow(struct vra_virtqueue *vq,
+					      unsigned int *len, void **ctx)
 {
 	unsigned int ndescs;
 	void *data;
@@ -266,6 +271,50 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 	*len = ulen;
 	vra_packed_taken(vq, ndescs);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
+	return data;
+}
+
+/*
+ * The common case inline and without calls, so that it needs no saved
+ * registers: nothing used (the slot holds our available descriptor), or
+ * a used descriptor naming a buffer of one descriptor that passes the
+ * checks. Anything else goes to vra_packed_get_buf_slow(), which starts
+ * over.
+ */
+void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
+			 void **ctx)
+{
+	struct vra_packed *p = &vq->packed;
+	struct vring_packed_desc *d = &p->desc[p->last_used_idx];
+	u16 flags, used = p->used_wrap ? VRA_F_AVAIL | VRA_F_USED : 0;
+	struct vra_state *st;
+	void *data;
+	u32 ulen;
+	u16 id;
+
+	if (!vq->in_flight)
+		return NULL;
+	flags = le16_to_cpu(READ_ONCE(d->flags)) & (VRA_F_AVAIL | VRA_F_USED);
+	if (flags != used) {
+		/* Our available descriptor, AVAIL as the wrap counter: none. */
+		if (flags == (used ^ VRA_F_USED))
+			return NULL;
+		return vra_packed_get_buf_slow(vq, len, ctx);
+	}
+	/* Id and length after the flags; as vra_packed_next_used(). */
+	virtio_rmb(vq->weak_barriers);
+	id = le16_to_cpu(READ_ONCE(d->id));
+	ulen = le32_to_cpu(READ_ONCE(d->len));
+	if (unlikely(id >= vq->num))
+		return vra_packed_get_buf_slow(vq, len, ctx);
+	st = &vq->state[id];
+	if (unlikely(!st->data || ulen > st->in_len || st->ndescs != 1 ||
+		     st->indir))
+		return vra_packed_get_buf_slow(vq, len, ctx);
+	data = vra_detach(vq, id, ctx);
+	*len = ulen;
+	vra_packed_taken(vq, 1);
+	trace_virtio_alt_get_buf(&vq->vq, ulen);
 	return data;
 }
 

@@ -93,7 +93,13 @@ static __always_inline void vra_split_publish(struct vra_virtqueue *vq,
 	u16 idx = s->avail_idx_shadow, mask = vq->num - 1;
 	u16 added = vq->num_added + 1;
 
-	avail->ring[idx & mask] = cpu_to_virtio16(vdev, head);
+	/*
+	 * An entry that already names @head is left as it is: the device's
+	 * copy of its cache line stays valid. With ids in ring order (see
+	 * vra_detach()) that is every entry after the first lap.
+	 */
+	if (avail->ring[idx & mask] != cpu_to_virtio16(vdev, head))
+		avail->ring[idx & mask] = cpu_to_virtio16(vdev, head);
 	idx++;
 	s->avail_idx_shadow = idx;
 	vq->num_added = added;
@@ -310,8 +316,12 @@ batch:
 	return data;
 }
 
-void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			void **ctx)
+/*
+ * vra_split_get_buf() for every case: the used index to read, a used
+ * element to check one check at a time, a chain or an indirect table.
+ */
+static noinline void *vra_split_get_buf_slow(struct vra_virtqueue *vq,
+					     unsigned int *len, void **ctx)
 {
 	u32 id, ulen;
 	void *data;
@@ -324,6 +334,46 @@ void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 	*len = ulen;
 	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
+	return data;
+}
+
+/*
+ * The common case inline and without calls, so that it needs no saved
+ * registers: nothing used (the device's used index read once more), or a
+ * used element within the batch last read naming a buffer of one
+ * descriptor that passes the checks. Anything else goes to
+ * vra_split_get_buf_slow(), which starts over.
+ */
+void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
+			void **ctx)
+{
+	struct virtio_device *vdev = vq->vq.vdev;
+	struct vra_split *s = &vq->split;
+	u16 last = s->last_used_idx;
+	struct vring_used_elem *u;
+	struct vra_state *st;
+	u32 id, ulen;
+	void *data;
+
+	if (last == s->used_idx) {
+		if (last == virtio16_to_cpu(vdev,
+					    READ_ONCE(s->vring.used->idx)))
+			return NULL;
+		return vra_split_get_buf_slow(vq, len, ctx);
+	}
+	u = &s->vring.used->ring[last & (vq->num - 1)];
+	id = virtio32_to_cpu(vdev, READ_ONCE(u->id));
+	ulen = virtio32_to_cpu(vdev, READ_ONCE(u->len));
+	if (unlikely(id >= vq->num))
+		return vra_split_get_buf_slow(vq, len, ctx);
+	st = &vq->state[id];
+	if (unlikely(!st->data || ulen > st->in_len || st->ndescs != 1 ||
+		     st->indir))
+		return vra_split_get_buf_slow(vq, len, ctx);
+	data = vra_detach(vq, id, ctx);
+	*len = ulen;
+	vra_split_taken(vq);
+	trace_virtio_alt_get_buf(&vq->vq, ulen);
 	return data;
 }
 

@@ -87,6 +87,9 @@ struct brun {
 	struct bdev dev;
 	struct bbuf *buf;
 	unsigned int slots;	/* buffers that fit without filling the ring */
+	/* started and completed modulo slots, stepped without a division */
+	unsigned int add_slot;
+	unsigned int done_slot;
 	/* doorbells: written by one side, spun on by the other */
 	u64 kicks __aligned(64);
 	u64 irqs __aligned(64);
@@ -221,7 +224,7 @@ static void bench_teardown(struct brun *r)
 /* Make the next buffer available; it must fit. */
 static void bench_add(struct brun *r)
 {
-	struct bbuf *b = &r->buf[r->started % r->slots];
+	struct bbuf *b = &r->buf[r->add_slot];
 	int err;
 
 	b->seq = r->started;
@@ -229,6 +232,8 @@ static void bench_add(struct brun *r)
 	if (err)
 		bench_fail(r, "add failed with the ring not full");
 	r->started++;
+	if (++r->add_slot == r->slots)
+		r->add_slot = 0;
 }
 
 static void bench_kick(struct brun *r)
@@ -244,12 +249,14 @@ static unsigned int bench_harvest(struct brun *r)
 	unsigned int len, n = 0;
 
 	while ((b = r->ops->get_buf(r->vq, &len))) {
-		if (b != &r->buf[r->completed % r->slots] ||
+		if (b != &r->buf[r->done_slot] ||
 		    b->seq != r->completed)
 			bench_fail(r, "buffer returned out of order or twice");
 		else if (len != b->in_len)
 			bench_fail(r, "used length is not the device-writable bytes");
 		r->completed++;
+		if (++r->done_slot == r->slots)
+			r->done_slot = 0;
 		n++;
 	}
 	return n;

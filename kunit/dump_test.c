@@ -41,7 +41,8 @@ static const struct dump_shape dump_shapes[DUMP_BUFS] = {
  * Where each buffer lies on a fresh ring: its id (split: head descriptor;
  * packed: buffer id) and its ring positions (split: descriptor indexes;
  * packed: slots). Descriptors and ids are taken from 0 up; B0's go back
- * to the head of the free list when it is taken back, so B4 reuses them.
+ * to the tail of the free list when it is taken back, after those never
+ * used, so B4 takes the next free ones first and then wraps to B0's.
  */
 struct dump_where {
 	u16 id;
@@ -73,21 +74,21 @@ KUNIT_ARRAY_PARAM(dump, dump_params, dump_param_desc);
 
 static const struct dump_where dump_split_chained[DUMP_BUFS] = {
 	{ 0, { 0 } }, { 1, { 1, 2 } }, { 3, { 3, 4, 5 } }, { 6, { 6 } },
-	{ 0, { 0, 7 } },
+	{ 7, { 7, 0 } },
 };
 
 static const struct dump_where dump_split_indirect[DUMP_BUFS] = {
-	{ 0, { 0 } }, { 1, { 1 } }, { 2, { 2 } }, { 3, { 3 } }, { 0, { 0 } },
+	{ 0, { 0 } }, { 1, { 1 } }, { 2, { 2 } }, { 3, { 3 } }, { 4, { 4 } },
 };
 
 /* Packed slots run on: B4's second descriptor wraps to slot 0. */
 static const struct dump_where dump_packed_chained[DUMP_BUFS] = {
 	{ 0, { 0 } }, { 1, { 1, 2 } }, { 3, { 3, 4, 5 } }, { 6, { 6 } },
-	{ 0, { 7, 0 } },
+	{ 7, { 7, 0 } },
 };
 
 static const struct dump_where dump_packed_indirect[DUMP_BUFS] = {
-	{ 0, { 0 } }, { 1, { 1 } }, { 2, { 2 } }, { 3, { 3 } }, { 0, { 4 } },
+	{ 0, { 0 } }, { 1, { 1 } }, { 2, { 2 } }, { 3, { 3 } }, { 4, { 4 } },
 };
 
 /* A seq_file on plain memory, as vra_dump_ring() takes it outside debugfs. */
@@ -406,7 +407,7 @@ static void dump_names_every_buffer_in_flight(struct kunit *test)
 			p->event_idx);
 	KUNIT_EXPECT_EQ(test, dump_field(test, text, "broken ", "broken"), 0);
 	KUNIT_EXPECT_EQ(test, dump_count(text, "desc "), DUMP_NUM);
-	/* B1 to B4 in flight, B0 not (B4 took its id). */
+	/* B1 to B4 in flight, B0 not. */
 	KUNIT_EXPECT_EQ(test, dump_count(text, "inflight id "), 4);
 	for (k = 1; k < DUMP_BUFS; k++)
 		dump_expect_buffer(&c, text, k, wraps[k], p->packed && k == 1);

@@ -155,6 +155,45 @@ static void split_interrupt_without_used_is_spurious(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rt->callbacks, 0);
 }
 
+/*
+ * Freed descriptors go to the end of the free list, so with buffers used
+ * in order the ids follow the ring: the available ring reads the same
+ * every lap, and the driver leaves equal entries unwritten. An entry the
+ * device scribbled over is written again before the index exposes it.
+ */
+static void split_ids_follow_ring_order(struct kunit *test)
+{
+	struct rt *rt = simple_rt(test, false, 8, 0, VDM_LEN_ALL);
+	struct vdm *m = rt->m;
+	unsigned int i, k, slot;
+
+	/* Three in flight: a LIFO free list would repeat ids every 3. */
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, rt_add(rt, 1), 0);
+	for (i = 0; i < 4 * 8; i++) {
+		vra_kick(rt->vq);
+		vdm_take(m);
+		KUNIT_ASSERT_EQ(test, vdm_complete(m, 1), 1);
+		rt_harvest(rt);
+		slot = (3 + i) % 8;
+		if (i == 2 * 8)
+			m->avail->ring[slot] = cpu_to_virtio16(m->vdev,
+							       (slot + 1) % 8);
+		KUNIT_ASSERT_EQ(test, rt_add(rt, 1), 0);
+	}
+	/* The device holds two taken earlier; it takes the last one now. */
+	vra_kick(rt->vq);
+	KUNIT_EXPECT_EQ(test, vdm_take(m), 1);
+	KUNIT_EXPECT_EQ(test, vdm_complete(m, 0), 3);
+	rt_harvest(rt);
+	for (k = 0; k < 8; k++)
+		KUNIT_EXPECT_EQ(test,
+				virtio16_to_cpu(m->vdev, m->avail->ring[k]), k);
+	KUNIT_EXPECT_EQ(test, rt->harvested, 4 * 8 + 3);
+	KUNIT_EXPECT_EQ(test, m->c.violations, 0);
+	KUNIT_EXPECT_FALSE(test, vra_is_broken(rt->vq));
+}
+
 /* Seed 004: the used ring starts after used_event, for any alignment. */
 static void split_layout_counts_used_event_word(struct kunit *test)
 {
@@ -174,6 +213,7 @@ static void split_layout_counts_used_event_word(struct kunit *test)
 
 static struct kunit_case va_split_cases[] = {
 	KUNIT_CASE(split_layout_counts_used_event_word),
+	KUNIT_CASE(split_ids_follow_ring_order),
 	KUNIT_CASE_PARAM(split_round_trips_wrap_and_count, ring_size_gen_params),
 	KUNIT_CASE_PARAM(split_full_ring_enospc_then_drains,
 			 ring_size_gen_params),
