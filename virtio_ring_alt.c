@@ -88,44 +88,36 @@ void vra_unmap_chain(struct vra_virtqueue *vq, struct vra_desc_extra *extra,
 }
 
 /*
- * An indirect table for @total descriptors of @desc_size bytes, with the
- * extra entries that unmap them (in table order, unchained), in one
- * allocation: the table follows the extra entries, 16-byte aligned. The
- * caller fills the table, then maps it; NULL when memory is short (the
- * caller then chains the descriptors in the ring).
+ * An indirect table for @total descriptors and the extra entries that
+ * unmap them (in table order, unchained), in one allocation (see
+ * vra_indir_extra()). The caller fills the table, then maps it; NULL when
+ * memory is short (the caller then chains the descriptors in the ring).
  */
-static struct vra_indir *vra_alloc_indir(struct vra_virtqueue *vq,
-					 unsigned int total, size_t desc_size,
-					 gfp_t gfp)
+static void *vra_alloc_indir(unsigned int total, gfp_t gfp)
 {
-	struct vra_indir *in;
-	size_t head;
-
-	/* total <= 32768 descriptors of 16 bytes: no overflow. */
-	head = ALIGN(struct_size(in, extra, total), 16);
-	in = kmalloc(head + total * desc_size, gfp | __GFP_NOWARN);
-	if (!in)
-		return NULL;
-	in->table = (void *)in + head;
-	in->n = total;
-	return in;
+	BUILD_BUG_ON(sizeof(struct vring_desc) != VRA_DESC_SIZE ||
+		     sizeof(struct vring_packed_desc) != VRA_DESC_SIZE ||
+		     sizeof(struct vra_desc_extra) != VRA_DESC_SIZE);
+	/* total <= 32768: no overflow. */
+	return kmalloc_array(total, 2 * VRA_DESC_SIZE, gfp | __GFP_NOWARN);
 }
 
 /*
- * Map a buffer's entries into the indirect table @in in one pass: the
- * driver's copy in in->extra, the only one unmapping trusts, and the
- * device's table in the queue's format (2.7.5.3: chained with NEXT and
- * next = i + 1; 2.8.19: in order, only VIRTQ_DESC_F_WRITE set). Sums the
- * device-writable bytes into @in_len. Returns 0, or -ENOMEM with nothing
- * left mapped.
+ * Map a buffer's @total entries into the indirect table @table in one
+ * pass: the driver's copy after the table, the only one unmapping trusts,
+ * and the device's table in the queue's format (2.7.5.3: chained with
+ * NEXT and next = i + 1; 2.8.19: in order, only VIRTQ_DESC_F_WRITE set).
+ * Sums the device-writable bytes into @in_len. Returns 0, or -ENOMEM with
+ * nothing left mapped.
  */
 static int vra_fill_indir(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 			  unsigned int out_sgs, unsigned int in_sgs,
-			  struct vra_indir *in, u32 *in_len)
+			  void *table, unsigned int total, u32 *in_len)
 {
+	struct vra_desc_extra *extra = vra_indir_extra(table, total);
 	struct virtio_device *vdev = vq->vq.vdev;
-	struct vring_packed_desc *pt = in->table;
-	struct vring_desc *st = in->table;
+	struct vring_packed_desc *pt = table;
+	struct vring_desc *st = table;
 	unsigned int n, i = 0, j;
 	struct scatterlist *sg;
 	u32 bytes = 0;
@@ -135,7 +127,7 @@ static int vra_fill_indir(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		u16 flags = write ? VRING_DESC_F_WRITE : 0;
 
 		for (sg = sgs[n]; sg; sg = sg_next(sg), i++) {
-			struct vra_desc_extra *e = &in->extra[i];
+			struct vra_desc_extra *e = &extra[i];
 			dma_addr_t addr;
 
 			addr = dma_map_page(vq->dma_dev, sg_page(sg),
@@ -144,7 +136,7 @@ static int vra_fill_indir(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 					    DMA_TO_DEVICE);
 			if (unlikely(dma_mapping_error(vq->dma_dev, addr))) {
 				for (j = 0; j < i; j++)
-					vra_unmap_one(vq, &in->extra[j]);
+					vra_unmap_one(vq, &extra[j]);
 				return -ENOMEM;
 			}
 			e->addr = addr;
@@ -168,31 +160,24 @@ static int vra_fill_indir(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	}
 	/* The split chain ends at the last entry (i > 1: a table's size). */
 	if (!vq->packed_ring)
-		st[i - 1].flags = cpu_to_virtio16(vdev, in->extra[i - 1].flags);
+		st[i - 1].flags = cpu_to_virtio16(vdev, extra[i - 1].flags);
 	*in_len = bytes;
 	return 0;
 }
 
 /*
- * Free an indirect table that never reached the ring; @mapped says whether
- * its entries were mapped (the table itself is not).
+ * Free an indirect table of @n entries that is not (or no longer) mapped
+ * itself; @mapped says whether its entries are.
  */
-static void vra_abort_indir(struct vra_virtqueue *vq, struct vra_indir *in,
-			    bool mapped)
+static void vra_abort_indir(struct vra_virtqueue *vq, void *table,
+			    unsigned int n, bool mapped)
 {
+	struct vra_desc_extra *extra = vra_indir_extra(table, n);
 	unsigned int i;
 
-	for (i = 0; mapped && i < in->n; i++)
-		vra_unmap_one(vq, &in->extra[i]);
-	kfree(in);
-}
-
-static void vra_free_indir(struct vra_virtqueue *vq, struct vra_indir *in,
-			   size_t desc_size)
-{
-	dma_unmap_single(vq->dma_dev, in->dma, in->n * desc_size,
-			 DMA_TO_DEVICE);
-	vra_abort_indir(vq, in, true);
+	for (i = 0; mapped && i < n; i++)
+		vra_unmap_one(vq, &extra[i]);
+	kfree(table);
 }
 
 /*
@@ -203,42 +188,42 @@ static void vra_free_indir(struct vra_virtqueue *vq, struct vra_indir *in,
  */
 int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		     unsigned int out_sgs, unsigned int in_sgs,
-		     unsigned int total, gfp_t gfp, struct vra_indir **inp,
-		     u32 *in_len)
+		     unsigned int total, gfp_t gfp, void **inp, u32 *in_len)
 {
-	size_t desc_size = vq->packed_ring ? sizeof(struct vring_packed_desc) :
-					     sizeof(struct vring_desc);
 	struct vra_desc_extra *e = &vq->extra[vq->free_head];
-	struct vra_indir *in;
+	dma_addr_t dma;
+	void *table;
 	int err;
 
-	in = vra_alloc_indir(vq, total, desc_size, gfp);
-	if (!in)
+	table = vra_alloc_indir(total, gfp);
+	if (!table)
 		return 0;
-	err = vra_fill_indir(vq, sgs, out_sgs, in_sgs, in, in_len);
+	err = vra_fill_indir(vq, sgs, out_sgs, in_sgs, table, total, in_len);
 	if (err) {
-		vra_abort_indir(vq, in, false);
+		vra_abort_indir(vq, table, total, false);
 		return err;
 	}
-	in->dma = dma_map_single(vq->dma_dev, in->table, total * desc_size,
-				 DMA_TO_DEVICE);
-	if (dma_mapping_error(vq->dma_dev, in->dma)) {
-		vra_abort_indir(vq, in, true);
+	dma = dma_map_single(vq->dma_dev, table, total * VRA_DESC_SIZE,
+			     DMA_TO_DEVICE);
+	if (dma_mapping_error(vq->dma_dev, dma)) {
+		vra_abort_indir(vq, table, total, true);
 		return -ENOMEM;
 	}
-	e->addr = in->dma;
-	e->len = total * desc_size;
+	e->addr = dma;
+	e->len = total * VRA_DESC_SIZE;
 	e->flags = VRING_DESC_F_INDIRECT;
-	*inp = in;
+	*inp = table;
 	return 1;
 }
 
 /* Unmap and free an indirect table of a buffer in flight. */
-void vra_detach_indir(struct vra_virtqueue *vq, struct vra_state *st)
+void vra_detach_indir(struct vra_virtqueue *vq, unsigned int id)
 {
-	vra_free_indir(vq, st->indir, vq->packed_ring ?
-		       sizeof(struct vring_packed_desc) :
-		       sizeof(struct vring_desc));
+	const struct vra_desc_extra *e = &vq->extra[id];
+	struct vra_state *st = &vq->state[id];
+
+	dma_unmap_single(vq->dma_dev, e->addr, e->len, DMA_TO_DEVICE);
+	vra_abort_indir(vq, st->indir, vra_indir_n(e), true);
 	st->indir = NULL;
 }
 
@@ -290,6 +275,14 @@ bool vra_in_order_batch(struct vra_virtqueue *vq, u32 id, u32 len,
 
 	if (!vra_check_used(vq, id, &len))
 		return false;
+	/*
+	 * Every buffer in flight one descriptor: @id, in flight, is the
+	 * buffer as many ids on from the oldest as it is buffers on.
+	 */
+	if (!vq->chains_in_flight) {
+		k = (id >= b ? id - b : id + vq->num - b) + 1;
+		b = id;
+	}
 	while (b != id) {
 		if (k == vq->in_flight)
 			break;
@@ -791,6 +784,7 @@ static void vra_init_ring(struct vra_virtqueue *vq)
 	vq->batch_left = 0;
 	vq->num_added = 0;
 	vq->in_flight = 0;
+	vq->chains_in_flight = 0;
 	vq->vq.num_free = vq->num;
 	if (vq->packed_ring)
 		vra_packed_init(vq);
@@ -1202,16 +1196,16 @@ void vra_dump_desc_flags(struct seq_file *s, u16 flags)
 
 /* One buffer's indirect table, at most *@budget entries of it. */
 static void vra_dump_indirect(const struct vra_virtqueue *vq, unsigned int id,
-			      const struct vra_indir *in, struct seq_file *s,
+			      unsigned int n, struct seq_file *s,
 			      unsigned int *budget)
 {
-	const struct vring_packed_desc *packed = in->table;
-	const struct vring_desc *split = in->table;
+	const struct vring_packed_desc *packed = vq->state[id].indir;
+	const struct vring_desc *split = vq->state[id].indir;
 	unsigned int i;
 
-	for (i = 0; i < in->n; i++) {
+	for (i = 0; i < n; i++) {
 		if (!*budget) {
-			seq_printf(s, "indirect %u ... %u more\n", id, in->n - i);
+			seq_printf(s, "indirect %u ... %u more\n", id, n - i);
 			return;
 		}
 		--*budget;
@@ -1276,7 +1270,7 @@ EXPORT_SYMBOL_GPL(vra_dump_size);
 int vra_dump_ring(struct virtqueue *_vq, struct seq_file *s)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
-	unsigned int id, shown = 0, more = 0, budget = VRA_DUMP_MAX_ENTRIES;
+	unsigned int id, n, shown = 0, more = 0, budget = VRA_DUMP_MAX_ENTRIES;
 
 	seq_printf(s, "format %s\n", vq->packed_ring ? "packed" : "split");
 	seq_printf(s, "size %u\n", vq->num);
@@ -1301,11 +1295,11 @@ int vra_dump_ring(struct virtqueue *_vq, struct seq_file *s)
 			continue;
 		}
 		shown++;
+		n = st->indir ? vra_indir_n(&vq->extra[id]) : 0;
 		seq_printf(s, "inflight id %u descs %u in_len %u indirect %u\n",
-			   id, st->ndescs, st->in_len,
-			   st->indir ? st->indir->n : 0);
-		if (st->indir)
-			vra_dump_indirect(vq, id, st->indir, s, &budget);
+			   id, st->ndescs, st->in_len, n);
+		if (n)
+			vra_dump_indirect(vq, id, n, s, &budget);
 	}
 	if (more)
 		seq_printf(s, "inflight ... %u more\n", more);

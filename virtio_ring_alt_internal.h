@@ -29,18 +29,33 @@ struct vra_desc_extra {
 	u16 next;		/* next in chain, or in the free list */
 };
 
-/* An indirect table and what unmaps its entries; the table follows extra[]. */
-struct vra_indir {
-	dma_addr_t dma;
-	unsigned int n;
-	void *table;		/* n descriptors, split or packed format */
-	struct vra_desc_extra extra[];
-};
+/* A descriptor, split (2.7.5) or packed (2.8.13): 16 bytes either way. */
+#define VRA_DESC_SIZE	16
+
+/*
+ * An indirect table of n entries is one allocation of n * 32 bytes (128
+ * for four, as the in-tree ring's): the n descriptors the device reads, in
+ * the queue's format, then the driver's copy of them (struct
+ * vra_desc_extra), which unmaps them. How many there are and where the
+ * table is mapped are not repeated there: the ring's extra entry of the
+ * buffer holds them (len n * VRA_DESC_SIZE, addr).
+ */
+static inline struct vra_desc_extra *vra_indir_extra(void *table,
+						     unsigned int n)
+{
+	return table + n * VRA_DESC_SIZE;
+}
+
+/* The entries of an indirect table, from its buffer's ring extra entry @e. */
+static inline unsigned int vra_indir_n(const struct vra_desc_extra *e)
+{
+	return e->len / VRA_DESC_SIZE;
+}
 
 /* Driver-private state of one buffer, indexed by its head id. */
 struct vra_state {
 	void *data;		/* token; NULL when the id is not in flight */
-	struct vra_indir *indir;	/* indirect table, or NULL */
+	void *indir;		/* indirect table (vra_indir_extra()), or NULL */
 	u32 in_len;		/* device-writable bytes posted, for used.len */
 	u16 ndescs;		/* ring descriptors (1 when indirect) */
 };
@@ -89,6 +104,7 @@ struct vra_virtqueue {
 	u16 free_head;		/* of the extra[] free list */
 	u16 free_tail;		/* freed chains go here: FIFO, ring order */
 	u16 in_flight;		/* buffers */
+	u16 chains_in_flight;	/* buffers of more than one ring descriptor */
 
 	/*
 	 * In-order (2.7.9, 2.8.20): buffers come back in the order they went
@@ -241,7 +257,7 @@ vra_map_sgs(struct vra_virtqueue *vq, struct scatterlist *sgs[],
  */
 int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		     unsigned int out_sgs, unsigned int in_sgs,
-		     unsigned int total, gfp_t gfp, struct vra_indir **inp,
+		     unsigned int total, gfp_t gfp, void **inp,
 		     u32 *in_len);
 
 /*
@@ -308,7 +324,7 @@ vra_add_one(struct vra_virtqueue *vq, struct scatterlist *sg, bool write,
 static __always_inline int
 vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	       unsigned int out_sgs, unsigned int in_sgs, gfp_t gfp,
-	       struct vra_indir **inp, u32 *in_len)
+	       void **inp, u32 *in_len)
 {
 	unsigned int total;
 	int err;
@@ -339,7 +355,7 @@ vra_map_buffer(struct vra_virtqueue *vq, struct scatterlist *sgs[],
  */
 static __always_inline void
 vra_track_buffer(struct vra_virtqueue *vq, unsigned int id, unsigned int last,
-		 unsigned int ndescs, void *data, struct vra_indir *in,
+		 unsigned int ndescs, void *data, void *in,
 		 u32 in_len)
 {
 	struct vra_state *st = &vq->state[id];
@@ -347,6 +363,8 @@ vra_track_buffer(struct vra_virtqueue *vq, unsigned int id, unsigned int last,
 	vq->free_head = vq->extra[last].next;
 	vq->vq.num_free -= ndescs;
 	vq->in_flight++;
+	if (ndescs > 1)
+		vq->chains_in_flight++;
 	st->data = data;
 	st->indir = in;
 	st->in_len = in_len;
@@ -358,11 +376,29 @@ vra_track_buffer(struct vra_virtqueue *vq, unsigned int id, unsigned int last,
 /**
  * vra_detach_indir() - unmap and free the indirect table of a buffer
  * @vq: the queue
- * @st: the buffer's state, with an indirect table; it is cleared
+ * @id: the buffer's head id; its state has an indirect table, which is
+ *	cleared, and its ring extra entry describes the table's mapping
  *
  * Context: any; caller serializes operations on @vq.
  */
-void vra_detach_indir(struct vra_virtqueue *vq, struct vra_state *st);
+void vra_detach_indir(struct vra_virtqueue *vq, unsigned int id);
+
+/*
+ * Return the descriptors of a buffer, @id first and @last last, to the
+ * tail of the free list (see vra_detach()), and count it out of flight.
+ */
+static __always_inline void vra_free_descs(struct vra_virtqueue *vq,
+					   unsigned int id, unsigned int last,
+					   unsigned int ndescs)
+{
+	if (vq->vq.num_free)
+		vq->extra[vq->free_tail].next = id;
+	else
+		vq->free_head = id;
+	vq->free_tail = last;
+	vq->vq.num_free += ndescs;
+	vq->in_flight--;
+}
 
 /*
  * Unmap and free one buffer in flight, with head @id (the caller checked it
@@ -383,7 +419,7 @@ static __always_inline void *vra_detach(struct vra_virtqueue *vq,
 	if (likely(ndescs == 1)) {
 		/* An indirect buffer's one ring descriptor is the table. */
 		if (unlikely(st->indir))
-			vra_detach_indir(vq, st);
+			vra_detach_indir(vq, id);
 		else
 			vra_unmap_one(vq, &vq->extra[id]);
 	} else {
@@ -392,15 +428,28 @@ static __always_inline void *vra_detach(struct vra_virtqueue *vq,
 			last = i;
 			i = vq->extra[i].next;
 		}
+		vq->chains_in_flight--;
 	}
-	if (vq->vq.num_free)
-		vq->extra[vq->free_tail].next = id;
-	else
-		vq->free_head = id;
-	vq->free_tail = last;
-	vq->vq.num_free += ndescs;
-	vq->in_flight--;
+	vra_free_descs(vq, id, last, ndescs);
 	/* Buffers are added without a context (vra_create_virtqueue()). */
+	if (ctx)
+		*ctx = NULL;
+	st->data = NULL;
+	return data;
+}
+
+/*
+ * vra_detach() for a buffer the caller saw has one ring descriptor and no
+ * indirect table: no branch on them, no call but the unmap.
+ */
+static __always_inline void *vra_detach_one(struct vra_virtqueue *vq,
+					    unsigned int id, void **ctx)
+{
+	struct vra_state *st = &vq->state[id];
+	void *data = st->data;
+
+	vra_unmap_one(vq, &vq->extra[id]);
+	vra_free_descs(vq, id, id, 1);
 	if (ctx)
 		*ctx = NULL;
 	st->data = NULL;

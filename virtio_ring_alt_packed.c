@@ -90,7 +90,7 @@ static noinline int vra_packed_add_chain(struct vra_virtqueue *vq,
 	struct vra_packed *p = &vq->packed;
 	unsigned int id = vq->free_head, i, n, last = id;
 	u16 head = p->next_avail_idx, pos = head, head_flags = 0;
-	struct vra_indir *in;
+	void *in;
 	u32 in_len;
 	int ndescs;
 
@@ -185,6 +185,24 @@ bool vra_packed_kick_prepare(struct vra_virtqueue *vq)
 }
 
 /*
+ * False when the slot at last_used_idx holds our own available descriptor
+ * (or nothing is in flight): nothing used. True otherwise, also for flags
+ * that are neither ours nor used, which vra_packed_next_used() breaks on.
+ */
+static __always_inline bool
+vra_packed_used_pending(const struct vra_virtqueue *vq)
+{
+	const struct vra_packed *p = &vq->packed;
+	u16 flags;
+
+	if (!vq->in_flight)
+		return false;
+	flags = le16_to_cpu(READ_ONCE(p->desc[p->last_used_idx].flags));
+	return !(!!(flags & VRA_F_AVAIL) == p->used_wrap &&
+		 !!(flags & VRA_F_USED) != p->used_wrap);
+}
+
+/*
  * The used descriptor at last_used_idx, if there is one: true with its id
  * and length in *@id and *@len; false if the device has not used it yet,
  * or if the queue broke on flags that are neither ours nor used.
@@ -275,11 +293,31 @@ static noinline void *vra_packed_get_buf_slow(struct vra_virtqueue *vq,
 }
 
 /*
+ * Take the buffer a used descriptor names, @id and @ulen as the device
+ * wrote them, the flags already checked: any buffer, any check failing.
+ */
+static noinline void *vra_packed_take(struct vra_virtqueue *vq, u32 id,
+				      u32 ulen, unsigned int *len, void **ctx)
+{
+	unsigned int ndescs;
+	void *data;
+
+	if (!vra_check_used(vq, id, &ulen))
+		return NULL;
+	ndescs = vq->state[id].ndescs;
+	data = vra_detach(vq, id, ctx);
+	*len = ulen;
+	vra_packed_taken(vq, ndescs);
+	trace_virtio_alt_get_buf(&vq->vq, *len);
+	return data;
+}
+
+/*
  * The common case inline and without calls, so that it needs no saved
  * registers: nothing used (the slot holds our available descriptor), or
  * a used descriptor naming a buffer of one descriptor that passes the
- * checks. Anything else goes to vra_packed_get_buf_slow(), which starts
- * over.
+ * checks. A used descriptor otherwise goes to vra_packed_take(), flags
+ * that are neither ours nor used to vra_packed_get_buf_slow().
  */
 void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			 void **ctx)
@@ -306,20 +344,21 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 	id = le16_to_cpu(READ_ONCE(d->id));
 	ulen = le32_to_cpu(READ_ONCE(d->len));
 	if (unlikely(id >= vq->num))
-		return vra_packed_get_buf_slow(vq, len, ctx);
+		return vra_packed_take(vq, id, ulen, len, ctx);
 	st = &vq->state[id];
 	if (unlikely(!st->data || ulen > st->in_len || st->ndescs != 1 ||
 		     st->indir))
-		return vra_packed_get_buf_slow(vq, len, ctx);
-	data = vra_detach(vq, id, ctx);
+		return vra_packed_take(vq, id, ulen, len, ctx);
+	data = vra_detach_one(vq, id, ctx);
 	*len = ulen;
 	vra_packed_taken(vq, 1);
 	trace_virtio_alt_get_buf(&vq->vq, ulen);
 	return data;
 }
 
-void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
-				  void **ctx)
+/* vra_packed_get_buf_in_order() for every case. */
+static noinline void *vra_packed_in_order_slow(struct vra_virtqueue *vq,
+					       unsigned int *len, void **ctx)
 {
 	unsigned int ndescs;
 	void *data;
@@ -349,6 +388,36 @@ batch:
 		data = vra_in_order_next(vq, len, ctx, &ndescs);
 	}
 	vra_packed_taken(vq, ndescs);
+	trace_virtio_alt_get_buf(&vq->vq, *len);
+	return data;
+}
+
+/*
+ * The common cases inline and without calls: nothing used, or the next
+ * buffer of a batch already checked, of one descriptor. Anything else
+ * goes to vra_packed_in_order_slow().
+ */
+void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
+				  void **ctx)
+{
+	unsigned int head = vq->next_in_order, left;
+	const struct vra_state *st = &vq->state[head];
+	void *data;
+
+	if (!vq->batch_left) {
+		if (!vra_packed_used_pending(vq))
+			return NULL;
+		return vra_packed_in_order_slow(vq, len, ctx);
+	}
+	if (unlikely(st->ndescs != 1 || st->indir))
+		return vra_packed_in_order_slow(vq, len, ctx);
+	/* As vra_in_order_next(), for one descriptor. */
+	left = vq->batch_left - 1;
+	*len = left ? st->in_len : vq->batch_len;
+	vq->batch_left = left;
+	vq->next_in_order = vra_next_id(vq, head, 1);
+	data = vra_detach_one(vq, head, ctx);
+	vra_packed_taken(vq, 1);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
 }

@@ -131,7 +131,7 @@ static noinline int vra_split_add_chain(struct vra_virtqueue *vq,
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
 	unsigned int head = vq->free_head, i, n, last = head;
-	struct vra_indir *in;
+	void *in;
 	u32 in_len;
 	int ndescs;
 
@@ -280,8 +280,9 @@ static __always_inline void vra_split_taken(struct vra_virtqueue *vq)
 	}
 }
 
-void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
-				 void **ctx)
+/* vra_split_get_buf_in_order() for every case. */
+static noinline void *vra_split_in_order_slow(struct vra_virtqueue *vq,
+					      unsigned int *len, void **ctx)
 {
 	struct vra_split *s = &vq->split;
 	unsigned int ndescs;
@@ -317,6 +318,39 @@ batch:
 }
 
 /*
+ * The common cases inline and without calls: nothing used, or the next
+ * buffer of a batch already checked, of one descriptor. Anything else
+ * goes to vra_split_in_order_slow().
+ */
+void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
+				 void **ctx)
+{
+	struct vra_split *s = &vq->split;
+	unsigned int head = vq->next_in_order, left;
+	const struct vra_state *st = &vq->state[head];
+	void *data;
+
+	if (!vq->batch_left) {
+		if (s->last_used_idx == s->used_idx &&
+		    s->last_used_idx ==
+		    virtio16_to_cpu(vq->vq.vdev, READ_ONCE(s->vring.used->idx)))
+			return NULL;
+		return vra_split_in_order_slow(vq, len, ctx);
+	}
+	if (unlikely(st->ndescs != 1 || st->indir))
+		return vra_split_in_order_slow(vq, len, ctx);
+	/* As vra_in_order_next(), for one descriptor. */
+	left = vq->batch_left - 1;
+	*len = left ? st->in_len : vq->batch_len;
+	vq->batch_left = left;
+	vq->next_in_order = vra_next_id(vq, head, 1);
+	data = vra_detach_one(vq, head, ctx);
+	vra_split_taken(vq);
+	trace_virtio_alt_get_buf(&vq->vq, *len);
+	return data;
+}
+
+/*
  * vra_split_get_buf() for every case: the used index to read, a used
  * element to check one check at a time, a chain or an indirect table.
  */
@@ -338,11 +372,29 @@ static noinline void *vra_split_get_buf_slow(struct vra_virtqueue *vq,
 }
 
 /*
+ * Take the buffer the used element at last_used_idx names, @id and @ulen
+ * as the device wrote them: any buffer, any check failing.
+ */
+static noinline void *vra_split_take(struct vra_virtqueue *vq, u32 id,
+				     u32 ulen, unsigned int *len, void **ctx)
+{
+	void *data;
+
+	if (!vra_check_used(vq, id, &ulen))
+		return NULL;
+	data = vra_detach(vq, id, ctx);
+	*len = ulen;
+	vra_split_taken(vq);
+	trace_virtio_alt_get_buf(&vq->vq, *len);
+	return data;
+}
+
+/*
  * The common case inline and without calls, so that it needs no saved
  * registers: nothing used (the device's used index read once more), or a
  * used element within the batch last read naming a buffer of one
- * descriptor that passes the checks. Anything else goes to
- * vra_split_get_buf_slow(), which starts over.
+ * descriptor that passes the checks. Any other element goes to
+ * vra_split_take(); a used index that moved, to vra_split_get_buf_slow().
  */
 void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			void **ctx)
@@ -365,12 +417,12 @@ void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 	id = virtio32_to_cpu(vdev, READ_ONCE(u->id));
 	ulen = virtio32_to_cpu(vdev, READ_ONCE(u->len));
 	if (unlikely(id >= vq->num))
-		return vra_split_get_buf_slow(vq, len, ctx);
+		return vra_split_take(vq, id, ulen, len, ctx);
 	st = &vq->state[id];
 	if (unlikely(!st->data || ulen > st->in_len || st->ndescs != 1 ||
 		     st->indir))
-		return vra_split_get_buf_slow(vq, len, ctx);
-	data = vra_detach(vq, id, ctx);
+		return vra_split_take(vq, id, ulen, len, ctx);
+	data = vra_detach_one(vq, id, ctx);
 	*len = ulen;
 	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, ulen);
