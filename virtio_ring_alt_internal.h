@@ -529,6 +529,22 @@ static __always_inline void *vra_in_order_next(struct vra_virtqueue *vq,
 }
 
 /*
+ * vra_in_order_next() for a buffer the caller saw has one ring descriptor
+ * and no indirect table.
+ */
+static __always_inline void *vra_in_order_next_one(struct vra_virtqueue *vq,
+						   unsigned int *len,
+						   void **ctx)
+{
+	unsigned int head = vq->next_in_order, left = vq->batch_left - 1;
+
+	*len = left ? vq->state[head].in_len : vq->batch_len;
+	vq->batch_left = left;
+	vq->next_in_order = vra_next_id(vq, head, 1);
+	return vra_detach_one(vq, head, ctx);
+}
+
+/*
  * The end of a layout's _kick_prepare: the additions are accounted for,
  * a suppressed kick counted, the decision traced.
  */

@@ -268,20 +268,16 @@ static __always_inline void vra_packed_taken(struct vra_virtqueue *vq,
 }
 
 /*
- * vra_packed_get_buf() for every case: flags that are neither ours nor
- * used, a used descriptor to check one check at a time, a chain or an
- * indirect table.
+ * Take the buffer a used descriptor names, @id and @ulen as the device
+ * wrote them, the flags already checked: any buffer, any check failing.
  */
-static noinline void *vra_packed_get_buf_slow(struct vra_virtqueue *vq,
-					      unsigned int *len, void **ctx)
+static __always_inline void *
+__vra_packed_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len,
+		  void **ctx)
 {
 	unsigned int ndescs;
 	void *data;
-	u32 ulen;
-	u16 id;
 
-	if (!vra_packed_next_used(vq, &id, &ulen))
-		return NULL;
 	if (!vra_check_used(vq, id, &ulen))
 		return NULL;
 	ndescs = vq->state[id].ndescs;
@@ -292,24 +288,23 @@ static noinline void *vra_packed_get_buf_slow(struct vra_virtqueue *vq,
 	return data;
 }
 
-/*
- * Take the buffer a used descriptor names, @id and @ulen as the device
- * wrote them, the flags already checked: any buffer, any check failing.
- */
+/* __vra_packed_take() out of line, for the fast path to jump to. */
 static noinline void *vra_packed_take(struct vra_virtqueue *vq, u32 id,
 				      u32 ulen, unsigned int *len, void **ctx)
 {
-	unsigned int ndescs;
-	void *data;
+	return __vra_packed_take(vq, id, ulen, len, ctx);
+}
 
-	if (!vra_check_used(vq, id, &ulen))
+/* vra_packed_get_buf() for flags that are neither ours nor used. */
+static noinline void *vra_packed_get_buf_slow(struct vra_virtqueue *vq,
+					      unsigned int *len, void **ctx)
+{
+	u32 ulen;
+	u16 id;
+
+	if (!vra_packed_next_used(vq, &id, &ulen))
 		return NULL;
-	ndescs = vq->state[id].ndescs;
-	data = vra_detach(vq, id, ctx);
-	*len = ulen;
-	vra_packed_taken(vq, ndescs);
-	trace_virtio_alt_get_buf(&vq->vq, *len);
-	return data;
+	return __vra_packed_take(vq, id, ulen, len, ctx);
 }
 
 /*
@@ -400,8 +395,7 @@ batch:
 void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 				  void **ctx)
 {
-	unsigned int head = vq->next_in_order, left;
-	const struct vra_state *st = &vq->state[head];
+	const struct vra_state *st = &vq->state[vq->next_in_order];
 	void *data;
 
 	if (!vq->batch_left) {
@@ -411,12 +405,7 @@ void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 	}
 	if (unlikely(st->ndescs != 1 || st->indir))
 		return vra_packed_in_order_slow(vq, len, ctx);
-	/* As vra_in_order_next(), for one descriptor. */
-	left = vq->batch_left - 1;
-	*len = left ? st->in_len : vq->batch_len;
-	vq->batch_left = left;
-	vq->next_in_order = vra_next_id(vq, head, 1);
-	data = vra_detach_one(vq, head, ctx);
+	data = vra_in_order_next_one(vq, len, ctx);
 	vra_packed_taken(vq, 1);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;

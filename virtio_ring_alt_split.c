@@ -326,8 +326,7 @@ void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 				 void **ctx)
 {
 	struct vra_split *s = &vq->split;
-	unsigned int head = vq->next_in_order, left;
-	const struct vra_state *st = &vq->state[head];
+	const struct vra_state *st = &vq->state[vq->next_in_order];
 	void *data;
 
 	if (!vq->batch_left) {
@@ -339,33 +338,7 @@ void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 	}
 	if (unlikely(st->ndescs != 1 || st->indir))
 		return vra_split_in_order_slow(vq, len, ctx);
-	/* As vra_in_order_next(), for one descriptor. */
-	left = vq->batch_left - 1;
-	*len = left ? st->in_len : vq->batch_len;
-	vq->batch_left = left;
-	vq->next_in_order = vra_next_id(vq, head, 1);
-	data = vra_detach_one(vq, head, ctx);
-	vra_split_taken(vq);
-	trace_virtio_alt_get_buf(&vq->vq, *len);
-	return data;
-}
-
-/*
- * vra_split_get_buf() for every case: the used index to read, a used
- * element to check one check at a time, a chain or an indirect table.
- */
-static noinline void *vra_split_get_buf_slow(struct vra_virtqueue *vq,
-					     unsigned int *len, void **ctx)
-{
-	u32 id, ulen;
-	void *data;
-
-	if (!vra_split_next_used(vq, &id, &ulen))
-		return NULL;
-	if (!vra_check_used(vq, id, &ulen))
-		return NULL;
-	data = vra_detach(vq, id, ctx);
-	*len = ulen;
+	data = vra_in_order_next_one(vq, len, ctx);
 	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
@@ -375,8 +348,9 @@ static noinline void *vra_split_get_buf_slow(struct vra_virtqueue *vq,
  * Take the buffer the used element at last_used_idx names, @id and @ulen
  * as the device wrote them: any buffer, any check failing.
  */
-static noinline void *vra_split_take(struct vra_virtqueue *vq, u32 id,
-				     u32 ulen, unsigned int *len, void **ctx)
+static __always_inline void *
+__vra_split_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len,
+		 void **ctx)
 {
 	void *data;
 
@@ -387,6 +361,24 @@ static noinline void *vra_split_take(struct vra_virtqueue *vq, u32 id,
 	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
+}
+
+/* __vra_split_take() out of line, for the fast path to jump to. */
+static noinline void *vra_split_take(struct vra_virtqueue *vq, u32 id,
+				     u32 ulen, unsigned int *len, void **ctx)
+{
+	return __vra_split_take(vq, id, ulen, len, ctx);
+}
+
+/* vra_split_get_buf() when the used index is to be read again. */
+static noinline void *vra_split_get_buf_slow(struct vra_virtqueue *vq,
+					     unsigned int *len, void **ctx)
+{
+	u32 id, ulen;
+
+	if (!vra_split_next_used(vq, &id, &ulen))
+		return NULL;
+	return __vra_split_take(vq, id, ulen, len, ctx);
 }
 
 /*
