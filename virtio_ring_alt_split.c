@@ -405,6 +405,10 @@ void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 			return NULL;
 		return vra_split_get_buf_slow(vq, len, ctx);
 	}
+	/*
+	 * Covered by the used index last read: the read barrier after that
+	 * read (vra_split_read_used_idx()) orders this element's read too.
+	 */
 	u = &s->vring.used->ring[last & (vq->num - 1)];
 	id = virtio32_to_cpu(vdev, READ_ONCE(u->id));
 	ulen = virtio32_to_cpu(vdev, READ_ONCE(u->len));
