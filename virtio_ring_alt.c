@@ -90,16 +90,53 @@ void vra_unmap_chain(struct vra_virtqueue *vq, struct vra_desc_extra *extra,
 /*
  * An indirect table for @total descriptors and the extra entries that
  * unmap them (in table order, unchained), in one allocation (see
- * vra_indir_extra()). The caller fills the table, then maps it; NULL when
- * memory is short (the caller then chains the descriptors in the ring).
+ * vra_indir_extra()): a small one from the queue's pool when it has one.
+ * The caller fills the table, then maps it; NULL when memory is short (the
+ * caller then chains the descriptors in the ring).
  */
-static void *vra_alloc_indir(unsigned int total, gfp_t gfp)
+static void *vra_alloc_indir(struct vra_virtqueue *vq, unsigned int total,
+			     gfp_t gfp)
 {
+	void *table = vq->indir_pool;
+
 	BUILD_BUG_ON(sizeof(struct vring_desc) != VRA_DESC_SIZE ||
 		     sizeof(struct vring_packed_desc) != VRA_DESC_SIZE ||
 		     sizeof(struct vra_desc_extra) != VRA_DESC_SIZE);
+	if (total <= VRA_INDIR_POOL_DESCS) {
+		if (table) {
+			vq->indir_pool = *(void **)table;
+			vq->indir_pooled--;
+			return table;
+		}
+		total = VRA_INDIR_POOL_DESCS;
+	}
 	/* total <= 32768: no overflow. */
 	return kmalloc_array(total, 2 * VRA_DESC_SIZE, gfp | __GFP_NOWARN);
+}
+
+/* Give back a table of @n entries: to the pool if small and it has room. */
+static void vra_free_indir(struct vra_virtqueue *vq, void *table,
+			   unsigned int n)
+{
+	if (n > VRA_INDIR_POOL_DESCS || vq->indir_pooled == VRA_INDIR_POOL_MAX) {
+		kfree(table);
+		return;
+	}
+	*(void **)table = vq->indir_pool;
+	vq->indir_pool = table;
+	vq->indir_pooled++;
+}
+
+/* Free every table in the pool. */
+static void vra_drain_indir_pool(struct vra_virtqueue *vq)
+{
+	void *table;
+
+	while ((table = vq->indir_pool)) {
+		vq->indir_pool = *(void **)table;
+		kfree(table);
+	}
+	vq->indir_pooled = 0;
 }
 
 /*
@@ -177,7 +214,7 @@ static void vra_abort_indir(struct vra_virtqueue *vq, void *table,
 
 	for (i = 0; mapped && i < n; i++)
 		vra_unmap_one(vq, &extra[i]);
-	kfree(table);
+	vra_free_indir(vq, table, n);
 }
 
 /*
@@ -195,7 +232,7 @@ int vra_map_indirect(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	void *table;
 	int err;
 
-	table = vra_alloc_indir(total, gfp);
+	table = vra_alloc_indir(vq, total, gfp);
 	if (!table)
 		return 0;
 	err = vra_fill_indir(vq, sgs, out_sgs, in_sgs, table, total, in_len);
@@ -876,6 +913,7 @@ void vra_del_virtqueue(struct virtqueue *_vq)
 	for (i = 0; i < vq->num; i++)
 		if (vq->state[i].data)
 			vra_detach(vq, i, NULL);
+	vra_drain_indir_pool(vq);
 	vra_free_ring(vq);
 	kfree(vq);
 }

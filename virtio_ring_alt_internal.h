@@ -33,8 +33,8 @@ struct vra_desc_extra {
 #define VRA_DESC_SIZE	16
 
 /*
- * An indirect table of n entries is one allocation of n * 32 bytes (128
- * for four, as the in-tree ring's): the n descriptors the device reads, in
+ * An indirect table of n entries is one allocation of n * 32 bytes (at
+ * least 128, see below): the n descriptors the device reads, in
  * the queue's format, then the driver's copy of them (struct
  * vra_desc_extra), which unmaps them. How many there are and where the
  * table is mapped are not repeated there: the ring's extra entry of the
@@ -45,6 +45,15 @@ static inline struct vra_desc_extra *vra_indir_extra(void *table,
 {
 	return table + n * VRA_DESC_SIZE;
 }
+
+/*
+ * Tables of up to VRA_INDIR_POOL_DESCS entries are all allocated for that
+ * many, so that a freed one serves any later small table: up to
+ * VRA_INDIR_POOL_MAX of them (8 KiB) wait in the queue's pool instead of
+ * going back to the allocator, linked through their first bytes.
+ */
+#define VRA_INDIR_POOL_DESCS	4
+#define VRA_INDIR_POOL_MAX	64
 
 /* The entries of an indirect table, from its buffer's ring extra entry @e. */
 static inline unsigned int vra_indir_n(const struct vra_desc_extra *e)
@@ -120,6 +129,8 @@ struct vra_virtqueue {
 
 	struct vra_desc_extra *extra;
 	struct vra_state *state;
+	void *indir_pool;	/* freed small indirect tables, a list */
+	unsigned int indir_pooled;
 	struct vra_stats stats;
 	struct vra_stats stats_base;	/* vra_reset_stats(): the zero point */
 

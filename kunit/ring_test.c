@@ -497,6 +497,22 @@ static void notify_failure_breaks_queue(struct kunit *test)
 }
 
 /*
+ * Harvest what the device used and expect the ring whole again: nothing in
+ * flight, all @free0 descriptors free, no rule broken on either side.
+ */
+static void rt_harvest_all_clean(struct rt *rt, unsigned int free0)
+{
+	struct kunit *test = rt->test;
+
+	rt_harvest(rt);
+	KUNIT_EXPECT_EQ(test, rt_busy_slots(rt), 0);
+	KUNIT_EXPECT_EQ(test, rt->vq->num_free, free0);
+	KUNIT_EXPECT_EQ(test, rt->m->c.violations, 0);
+	KUNIT_EXPECT_EQ(test, rt->errors, 0);
+	KUNIT_EXPECT_FALSE(test, vra_is_broken(rt->vq));
+}
+
+/*
  * The indirect table of a four-entry buffer cannot be allocated: the
  * kernel's fault injection fails the next allocation of this task, as
  * /proc/self/fail-nth would (failslab by default skips allocations that
@@ -532,15 +548,45 @@ static void indirect_table_alloc_failure_chains(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rt->m->c.table_descs, 4);
 	KUNIT_EXPECT_EQ(test, rt->m->c.ring_descs, 5);
 	KUNIT_EXPECT_EQ(test, vdm_complete(rt->m, 0), 2);
-	rt_harvest(rt);
-	KUNIT_EXPECT_EQ(test, rt_busy_slots(rt), 0);
-	KUNIT_EXPECT_EQ(test, rt->vq->num_free, free0);
-	KUNIT_EXPECT_EQ(test, rt->m->c.violations, 0);
-	KUNIT_EXPECT_EQ(test, rt->errors, 0);
-	KUNIT_EXPECT_FALSE(test, vra_is_broken(rt->vq));
+	rt_harvest_all_clean(rt, free0);
 #else
 	kunit_skip(test, "needs CONFIG_FAILSLAB (fault injection)");
 #endif
+}
+
+/*
+ * The table of a used buffer of up to four entries waits in the queue's
+ * pool, and the next small indirect buffer takes it: a two-entry buffer
+ * gets the four-entry buffer's table back (without the pool it would come
+ * from a smaller slab cache), and the device reads the new entries.
+ */
+static void indirect_table_reused_from_pool(struct kunit *test)
+{
+	const struct hostile_param *hp = test->param_value;
+	struct rt *rt = simple_rt(test, hp->packed, 8,
+				  BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC),
+				  VDM_LEN_ALL);
+	unsigned int free0 = rt->vq->num_free;
+	u64 table;
+
+	KUNIT_ASSERT_EQ(test, rt_add(rt, 4), 0);
+	vra_kick(rt->vq);
+	KUNIT_ASSERT_EQ(test, vdm_take(rt->m), 1);
+	table = rt->m->last_table;
+	KUNIT_EXPECT_EQ(test, vdm_complete(rt->m, 0), 1);
+	rt_harvest(rt);
+	KUNIT_EXPECT_EQ(test, rt->vq->num_free, free0);
+
+	KUNIT_ASSERT_EQ(test, rt_add(rt, 0), 0);
+	/* Still one ring descriptor: a table, not a chain. */
+	KUNIT_EXPECT_EQ(test, rt->vq->num_free, free0 - 1);
+	vra_kick(rt->vq);
+	KUNIT_ASSERT_EQ(test, vdm_take(rt->m), 1);
+	KUNIT_EXPECT_EQ(test, rt->m->last_table, table);
+	KUNIT_EXPECT_EQ(test, rt->m->c.indirect, 2);
+	KUNIT_EXPECT_EQ(test, rt->m->c.table_descs, 4 + 2);
+	KUNIT_EXPECT_EQ(test, vdm_complete(rt->m, 0), 1);
+	rt_harvest_all_clean(rt, free0);
 }
 
 static struct kunit_case va_hostile_cases[] = {
@@ -564,6 +610,7 @@ static struct kunit_case va_hostile_cases[] = {
 	KUNIT_CASE_PARAM(notify_failure_breaks_queue, hostile_gen_params),
 	KUNIT_CASE_PARAM(indirect_table_alloc_failure_chains,
 			 layout_gen_params),
+	KUNIT_CASE_PARAM(indirect_table_reused_from_pool, layout_gen_params),
 	{}
 };
 

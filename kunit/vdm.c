@@ -465,6 +465,7 @@ static bool vdm_split_table(struct vdm *m, struct vdm_walk *w, u64 addr,
 	}
 	t = phys_to_virt(addr);
 	m->c.indirect++;
+	m->last_table = addr;
 	for (;;) {
 		u16 flags = virtio16_to_cpu(m->vdev, t[i].flags);
 		u16 next = virtio16_to_cpu(m->vdev, t[i].next);
@@ -612,6 +613,7 @@ static bool vdm_packed_table(struct vdm *m, struct vdm_walk *w, u64 addr,
 	}
 	t = phys_to_virt(addr);
 	m->c.indirect++;
+	m->last_table = addr;
 	for (i = 0; i < n; i++) {
 		u16 flags = le16_to_cpu(t[i].flags);
 

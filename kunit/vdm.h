@@ -151,6 +151,8 @@ struct vdm {
 	bool external;
 	/* Make the transport's notify fail. */
 	bool notify_fails;
+	/* Address of the last indirect table read. */
+	u64 last_table;
 
 	/* Buffers taken, not yet used, in the order taken (a circular deque). */
 	struct vdm_buf *pending;
