@@ -225,29 +225,42 @@ static bool bdev_packed_chain(struct bdev *d, u16 *id, u32 *in, u16 *n)
 	return false;
 }
 
-/* Write one used descriptor at used_pos and step over @n slots. */
-static void bdev_packed_use(struct bdev *d, u16 id, u32 len, u16 n)
+/*
+ * Write one used descriptor at used_pos and step over @n slots; its flags
+ * too, unless @hold (the caller writes them later). Returns the flags.
+ */
+static u16 bdev_packed_use(struct bdev *d, u16 id, u32 len, u16 n, bool hold)
 {
 	struct vring_packed_desc *desc = &d->desc[d->used_pos];
 	u16 flags = d->used_wrap ? PACKED_AVAIL | PACKED_USED : 0;
 
 	desc->id = id;
 	desc->len = len;
-	/* Id and length before the flags that say they are there. */
-	virt_wmb();
-	WRITE_ONCE(desc->flags, flags);
+	if (!hold) {
+		/* Id and length before the flags that say they are there. */
+		virt_wmb();
+		WRITE_ONCE(desc->flags, flags);
+	}
 	d->since_signal += n;
 	d->used_pos += n;
 	if (d->used_pos >= d->cfg.num) {
 		d->used_pos -= d->cfg.num;
 		d->used_wrap = !d->used_wrap;
 	}
+	return flags;
 }
 
+/*
+ * The used descriptors of one call are published together, as QEMU's
+ * virtqueue_packed_flush() does and as the split side's one used index
+ * update does: the first one's flags last, so the driver sees none of
+ * them, then all.
+ */
 static unsigned int bdev_packed_process(struct bdev *d, unsigned int limit)
 {
+	struct vring_packed_desc *first = NULL;
 	unsigned int n = 0;
-	u16 id = 0, ndescs, batch_descs = 0;
+	u16 id = 0, ndescs, batch_descs = 0, first_flags = 0;
 	u32 in = 0;
 
 	while (n < limit &&
@@ -256,18 +269,27 @@ static unsigned int bdev_packed_process(struct bdev *d, unsigned int limit)
 		virt_rmb();
 		if (!bdev_packed_chain(d, &id, &in, &ndescs)) {
 			bdev_fail(d, "packed: bad descriptor chain");
-			return n;
+			break;
 		}
 		d->in_bytes += in;
-		if (d->cfg.in_order)
+		if (d->cfg.in_order) {
 			batch_descs += ndescs;
-		else
-			bdev_packed_use(d, id, in, ndescs);
+		} else if (!first) {
+			first = &d->desc[d->used_pos];
+			first_flags = bdev_packed_use(d, id, in, ndescs, true);
+		} else {
+			bdev_packed_use(d, id, in, ndescs, false);
+		}
 		n++;
 	}
+	if (first) {
+		/* Everything else of the call before the first's flags. */
+		virt_wmb();
+		WRITE_ONCE(first->flags, first_flags);
+	}
 	/* 2.8.20: one used descriptor, at the batch's first slot. */
-	if (n && d->cfg.in_order)
-		bdev_packed_use(d, id, in, batch_descs);
+	if (n && d->cfg.in_order && !d->err)
+		bdev_packed_use(d, id, in, batch_descs, false);
 	d->bufs += n;
 	return n;
 }
@@ -277,8 +299,9 @@ static unsigned int bdev_packed_process(struct bdev *d, unsigned int limit)
  * @d: the device queue
  * @limit: most buffers to take
  *
- * Publishes the used elements (split: one used index update; in-order: one
- * element for all of them) but makes no interrupt decision.
+ * Publishes the used elements together (split: one used index update;
+ * packed: the first used descriptor's flags last; in-order: one element
+ * for all of them) but makes no interrupt decision.
  *
  * Context: the device's thread.
  * Return: buffers used; on a protocol error @d->err is set.
