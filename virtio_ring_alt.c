@@ -67,7 +67,7 @@ void vra_bad(struct vra_virtqueue *vq, enum vra_broken reason,
 	va_list args;
 
 	vq->stats.broken[reason]++;
-	WRITE_ONCE(vq->broken, true);
+	vra_set_broken(vq, true);
 	trace_virtio_alt_broken(&vq->vq, vra_broken_names[reason]);
 	va_start(args, fmt);
 	vaf.fmt = fmt;
@@ -396,15 +396,19 @@ int vra_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		gfp_t gfp)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
+	u8 path = READ_ONCE(vq->path);
 
-	if (unlikely(READ_ONCE(vq->broken)))
-		return -EIO;
-	if (unlikely(!data))
-		return -EINVAL;
-	/* The layout counts the entries and maps them, in one function. */
-	if (vq->packed_ring)
-		return vra_packed_add(vq, sgs, out_sgs, in_sgs, data, gfp);
-	return vra_split_add(vq, sgs, out_sgs, in_sgs, data, gfp);
+	/*
+	 * Not broken (one compare, see VRA_PATH_*): the layout counts the
+	 * entries and maps them, in one function.
+	 */
+	if (likely(path <= (VRA_PATH_PACKED | VRA_PATH_IN_ORDER) && data)) {
+		if (path & VRA_PATH_PACKED)
+			return vra_packed_add(vq, sgs, out_sgs, in_sgs, data,
+					      gfp);
+		return vra_split_add(vq, sgs, out_sgs, in_sgs, data, gfp);
+	}
+	return path & VRA_PATH_BROKEN ? -EIO : -EINVAL;
 }
 EXPORT_SYMBOL_GPL(vra_add_sgs);
 
@@ -488,7 +492,7 @@ bool vra_notify(struct virtqueue *_vq)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
 
-	if (unlikely(READ_ONCE(vq->broken)))
+	if (unlikely(vra_vq_broken(vq)))
 		return false;
 	if (unlikely(!vq->notify(_vq))) {
 		vra_bad(vq, VRA_BROKEN_notify_failed, "notify failed");
@@ -498,6 +502,12 @@ bool vra_notify(struct virtqueue *_vq)
 	return true;
 }
 EXPORT_SYMBOL_GPL(vra_notify);
+
+int vra_add_kick(struct vra_virtqueue *vq)
+{
+	vra_kick(&vq->vq);
+	return 0;
+}
 
 /**
  * vra_kick() - notify the device if it needs it
@@ -512,32 +522,37 @@ bool vra_kick(struct virtqueue *vq)
 {
 	if (vra_kick_prepare(vq))
 		return vra_notify(vq);
-	return !READ_ONCE(to_vvq(vq)->broken);
+	return !vra_vq_broken(to_vvq(vq));
 }
 EXPORT_SYMBOL_GPL(vra_kick);
 
 /*
- * The layout's get_buf, straight to the variant for the queue's features;
- * the layout traces what it returns.
+ * The layout's get_buf, straight to the variant for the queue's features,
+ * or nothing from a broken queue; one load and a compare for the common
+ * case (VRA_PATH_*). The layout traces what it returns.
  */
 static __always_inline void *vra_take(struct vra_virtqueue *vq,
-				      unsigned int *len, void **ctx)
+				      unsigned int *len)
 {
-	if (vq->packed_ring) {
-		if (vq->in_order)
-			return vra_packed_get_buf_in_order(vq, len, ctx);
-		return vra_packed_get_buf(vq, len, ctx);
+	switch (READ_ONCE(vq->path)) {
+	case 0:
+		return vra_split_get_buf(vq, len);
+	case VRA_PATH_IN_ORDER:
+		return vra_split_get_buf_in_order(vq, len);
+	case VRA_PATH_PACKED:
+		return vra_packed_get_buf(vq, len);
+	case VRA_PATH_PACKED | VRA_PATH_IN_ORDER:
+		return vra_packed_get_buf_in_order(vq, len);
+	default:	/* broken */
+		return NULL;
 	}
-	if (vq->in_order)
-		return vra_split_get_buf_in_order(vq, len, ctx);
-	return vra_split_get_buf(vq, len, ctx);
 }
 
 /**
  * vra_get_buf_ctx() - take the next used buffer
  * @_vq: the queue
  * @len: set to the number of bytes the device wrote into the buffer
- * @ctx: if not NULL, set to the buffer's context
+ * @ctx: if not NULL, set to NULL: buffers are added without a context
  *
  * Virtio 1.3, 2.7.8 and 2.8.21. The used element is checked before use:
  * its id must name a buffer in flight, its length must not exceed the
@@ -552,11 +567,10 @@ static __always_inline void *vra_take(struct vra_virtqueue *vq,
  */
 void *vra_get_buf_ctx(struct virtqueue *_vq, unsigned int *len, void **ctx)
 {
-	struct vra_virtqueue *vq = to_vvq(_vq);
-
-	if (unlikely(READ_ONCE(vq->broken)))
-		return NULL;
-	return vra_take(vq, len, ctx);
+	/* Buffers are added without a context (vra_create_virtqueue()). */
+	if (ctx)
+		*ctx = NULL;
+	return vra_take(to_vvq(_vq), len);
 }
 EXPORT_SYMBOL_GPL(vra_get_buf_ctx);
 
@@ -570,11 +584,7 @@ EXPORT_SYMBOL_GPL(vra_get_buf_ctx);
  */
 void *vra_get_buf(struct virtqueue *_vq, unsigned int *len)
 {
-	struct vra_virtqueue *vq = to_vvq(_vq);
-
-	if (unlikely(READ_ONCE(vq->broken)))
-		return NULL;
-	return vra_take(vq, len, NULL);
+	return vra_take(to_vvq(_vq), len);
 }
 EXPORT_SYMBOL_GPL(vra_get_buf);
 
@@ -629,7 +639,7 @@ EXPORT_SYMBOL_GPL(vra_enable_cb_prepare);
 static __always_inline bool __vra_poll(struct vra_virtqueue *vq,
 				       unsigned int last_used_idx)
 {
-	if (unlikely(READ_ONCE(vq->broken)))
+	if (unlikely(vra_vq_broken(vq)))
 		return false;
 	/*
 	 * The re-enabled notification state must be visible before we read
@@ -691,7 +701,7 @@ bool vra_enable_cb_delayed(struct virtqueue *_vq)
 	if (!vq->event)
 		return vra_enable_cb(_vq);
 	vra_inc(vq, VRA_STAT_cb_enables);
-	if (unlikely(READ_ONCE(vq->broken)))
+	if (unlikely(vra_vq_broken(vq)))
 		return true;
 	if (vq->packed_ring)
 		return vra_packed_enable_cb_delayed(vq);
@@ -719,7 +729,7 @@ void *vra_detach_unused_buf(struct virtqueue *_vq)
 			continue;
 		if (!vq->packed_ring)
 			vra_split_unexpose(vq);
-		return vra_detach(vq, i, NULL);
+		return vra_detach(vq, i);
 	}
 	return NULL;
 }
@@ -748,7 +758,7 @@ irqreturn_t vra_interrupt(int irq, void *_vq)
 		vra_inc(vq, VRA_STAT_irqs_spurious);
 		return IRQ_NONE;
 	}
-	if (unlikely(READ_ONCE(vq->broken)))
+	if (unlikely(vra_vq_broken(vq)))
 		return IRQ_HANDLED;
 	if (vq->vq.callback)
 		vq->vq.callback(&vq->vq);
@@ -879,6 +889,8 @@ struct virtqueue *vra_create_virtqueue(unsigned int index, unsigned int num,
 	vq->event = virtio_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX);
 	vq->indirect = virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC);
 	vq->in_order = virtio_has_feature(vdev, VIRTIO_F_IN_ORDER);
+	vq->path = (vq->packed_ring ? VRA_PATH_PACKED : 0) |
+		   (vq->in_order ? VRA_PATH_IN_ORDER : 0);
 	vq->weak_barriers = weak_barriers;
 	vq->align = vring_align;
 	vq->dma_dev = dma_dev;
@@ -912,7 +924,7 @@ void vra_del_virtqueue(struct virtqueue *_vq)
 
 	for (i = 0; i < vq->num; i++)
 		if (vq->state[i].data)
-			vra_detach(vq, i, NULL);
+			vra_detach(vq, i);
 	vra_drain_indir_pool(vq);
 	vra_free_ring(vq);
 	kfree(vq);
@@ -928,7 +940,7 @@ static void vra_recycle_all(struct vra_virtqueue *vq,
 	for (i = 0; i < vq->num; i++) {
 		if (!vq->state[i].data)
 			continue;
-		data = vra_detach(vq, i, NULL);
+		data = vra_detach(vq, i);
 		if (recycle)
 			recycle(&vq->vq, data);
 	}
@@ -953,7 +965,7 @@ int vra_reset_vring(struct virtqueue *_vq,
 
 	vra_recycle_all(vq, recycle);
 	vra_init_ring(vq);
-	WRITE_ONCE(vq->broken, false);
+	vra_set_broken(vq, false);
 	vra_inc(vq, VRA_STAT_resets);
 	return 0;
 }
@@ -987,7 +999,7 @@ int vra_resize_vring(struct virtqueue *_vq, unsigned int num,
 	else
 		vra_free_ring(&old);
 	vra_init_ring(vq);
-	WRITE_ONCE(vq->broken, false);
+	vra_set_broken(vq, false);
 	vra_inc(vq, VRA_STAT_resets);
 	return err;
 }
@@ -1003,7 +1015,7 @@ EXPORT_SYMBOL_GPL(vra_resize_vring);
  */
 bool vra_is_broken(const struct virtqueue *vq)
 {
-	return READ_ONCE(container_of(vq, struct vra_virtqueue, vq)->broken);
+	return vra_vq_broken(container_of(vq, struct vra_virtqueue, vq));
 }
 EXPORT_SYMBOL_GPL(vra_is_broken);
 
@@ -1020,9 +1032,9 @@ void vra_break(struct virtqueue *_vq)
 {
 	struct vra_virtqueue *vq = to_vvq(_vq);
 
-	if (!READ_ONCE(vq->broken)) {
+	if (!vra_vq_broken(vq)) {
 		vq->stats.broken[VRA_BROKEN_by_transport]++;
-		WRITE_ONCE(vq->broken, true);
+		vra_set_broken(vq, true);
 	}
 }
 EXPORT_SYMBOL_GPL(vra_break);
@@ -1314,7 +1326,7 @@ int vra_dump_ring(struct virtqueue *_vq, struct seq_file *s)
 	seq_printf(s, "size %u\n", vq->num);
 	seq_printf(s, "event_idx %u\nindirect %u\nin_order %u\n", vq->event,
 		   vq->indirect, vq->in_order);
-	seq_printf(s, "broken %u\n", READ_ONCE(vq->broken));
+	seq_printf(s, "broken %u\n", vra_vq_broken(vq));
 	seq_printf(s, "in_flight %u\nnum_free %u\nfree_head %u\nnum_added %u\n",
 		   vq->in_flight, vq->vq.num_free, vq->free_head,
 		   vq->num_added);

@@ -99,7 +99,7 @@ struct vra_virtqueue {
 	bool indirect;		/* VIRTIO_RING_F_INDIRECT_DESC negotiated */
 	bool in_order;		/* VIRTIO_F_IN_ORDER negotiated */
 	bool strict_len;	/* break, rather than clamp, on long used.len */
-	bool broken;
+	u8 path;		/* VRA_PATH_*: vra_add_sgs(), vra_get_buf() */
 
 	void *ring;
 	dma_addr_t ring_dma;
@@ -142,10 +142,53 @@ struct vra_virtqueue {
 
 #define to_vvq(_vq) container_of(_vq, struct vra_virtqueue, vq)
 
+/*
+ * vq->path: the layout and in-order bits copied from packed_ring and
+ * in_order, and whether the queue is broken, in one byte, so that
+ * vra_add_sgs() and vra_get_buf() reach their function with one load and
+ * one compare. The layout bits are set before the queue is used and never
+ * change; only VRA_PATH_BROKEN does (vra_set_broken()).
+ */
+#define VRA_PATH_PACKED		BIT(0)
+#define VRA_PATH_IN_ORDER	BIT(1)
+#define VRA_PATH_BROKEN		BIT(2)
+
+static inline bool vra_vq_broken(const struct vra_virtqueue *vq)
+{
+	return READ_ONCE(vq->path) & VRA_PATH_BROKEN;
+}
+
+/*
+ * Mark the queue broken or not. The read-modify-write is safe against a
+ * concurrent vra_set_broken(vq, true): the other bits never change while
+ * the queue is in use, so both write the same byte.
+ */
+static inline void vra_set_broken(struct vra_virtqueue *vq, bool broken)
+{
+	u8 path = READ_ONCE(vq->path) & ~VRA_PATH_BROKEN;
+
+	WRITE_ONCE(vq->path, path | (broken ? VRA_PATH_BROKEN : 0));
+}
+
 static inline void vra_inc(struct vra_virtqueue *vq, enum vra_stat s)
 {
 	vq->stats.v[s]++;
 }
+
+/**
+ * vra_add_kick() - notify after an addition that filled the index window
+ * @vq: the queue
+ *
+ * For a layout's _add when the additions since the last kick reach what
+ * the 16-bit indexes can tell apart (the split ring's 0xffff, the packed
+ * ring's 0x8000): kick now, or the device's suppression state would be
+ * compared across a wrap. Out of line, so that the add path tail-calls it
+ * and needs no stack frame.
+ *
+ * Context: as vra_add_sgs().
+ * Return: 0, the addition's result (it is made already).
+ */
+int vra_add_kick(struct vra_virtqueue *vq);
 
 /**
  * vra_bad() - mark a queue broken because the device broke the protocol
@@ -302,11 +345,18 @@ vra_add_one(struct vra_virtqueue *vq, struct scatterlist *sg, bool write,
 		vra_inc(vq, VRA_STAT_enospc);
 		return -ENOSPC;
 	}
+	/* The state first: fewer values live across the mapping. */
+	st->data = data;
+	st->indir = NULL;
+	st->in_len = write ? sg->length : 0;
+	st->ndescs = 1;
 	d->addr = dma_map_page(vq->dma_dev, sg_page(sg), sg->offset,
 			       sg->length,
 			       write ? DMA_FROM_DEVICE : DMA_TO_DEVICE);
-	if (unlikely(dma_mapping_error(vq->dma_dev, d->addr)))
+	if (unlikely(dma_mapping_error(vq->dma_dev, d->addr))) {
+		st->data = NULL;	/* the id is not in flight */
 		return -ENOMEM;
+	}
 	d->len = sg->length;
 	d->flags = write ? VRING_DESC_F_WRITE : 0;
 	d->next = e->next;
@@ -315,10 +365,6 @@ vra_add_one(struct vra_virtqueue *vq, struct scatterlist *sg, bool write,
 	vq->free_head = d->next;
 	vq->vq.num_free--;
 	vq->in_flight++;
-	st->data = data;
-	st->indir = NULL;
-	st->in_len = write ? d->len : 0;
-	st->ndescs = 1;
 	vra_inc(vq, VRA_STAT_bufs_added);
 	vra_inc(vq, VRA_STAT_descs_added);
 	return 0;
@@ -413,15 +459,14 @@ static __always_inline void vra_free_descs(struct vra_virtqueue *vq,
 
 /*
  * Unmap and free one buffer in flight, with head @id (the caller checked it
- * is in flight); return its token, its context in *@ctx if @ctx is not
- * NULL. Everything comes from driver-private state. Its descriptors go to
- * the tail of the free list, in-order or not: with buffers used in the
- * order they were made available, ids then follow the ring (2.7.5.3 for
- * in-order), and a split ring's available entries read the same every lap
- * (vra_split_publish() leaves those unwritten).
+ * is in flight); return its token. Everything comes from driver-private
+ * state. Its descriptors go to the tail of the free list, in-order or not:
+ * with buffers used in the order they were made available, ids then follow
+ * the ring (2.7.5.3 for in-order), and a split ring's available entries
+ * read the same every lap (vra_split_publish() leaves those unwritten).
  */
 static __always_inline void *vra_detach(struct vra_virtqueue *vq,
-					unsigned int id, void **ctx)
+					unsigned int id)
 {
 	struct vra_state *st = &vq->state[id];
 	unsigned int i = id, last = id, n, ndescs = st->ndescs;
@@ -442,9 +487,6 @@ static __always_inline void *vra_detach(struct vra_virtqueue *vq,
 		vq->chains_in_flight--;
 	}
 	vra_free_descs(vq, id, last, ndescs);
-	/* Buffers are added without a context (vra_create_virtqueue()). */
-	if (ctx)
-		*ctx = NULL;
 	st->data = NULL;
 	return data;
 }
@@ -454,15 +496,13 @@ static __always_inline void *vra_detach(struct vra_virtqueue *vq,
  * indirect table: no branch on them, no call but the unmap.
  */
 static __always_inline void *vra_detach_one(struct vra_virtqueue *vq,
-					    unsigned int id, void **ctx)
+					    unsigned int id)
 {
 	struct vra_state *st = &vq->state[id];
 	void *data = st->data;
 
 	vra_unmap_one(vq, &vq->extra[id]);
 	vra_free_descs(vq, id, id, 1);
-	if (ctx)
-		*ctx = NULL;
 	st->data = NULL;
 	return data;
 }
@@ -528,7 +568,7 @@ static __always_inline u16 vra_next_id(const struct vra_virtqueue *vq,
  * *@ndescs to its ring descriptors, for the layout to step over.
  */
 static __always_inline void *vra_in_order_next(struct vra_virtqueue *vq,
-					       unsigned int *len, void **ctx,
+					       unsigned int *len,
 					       unsigned int *ndescs)
 {
 	unsigned int head = vq->next_in_order;
@@ -536,7 +576,7 @@ static __always_inline void *vra_in_order_next(struct vra_virtqueue *vq,
 	*ndescs = vq->state[head].ndescs;
 	*len = --vq->batch_left ? vq->state[head].in_len : vq->batch_len;
 	vq->next_in_order = vra_next_id(vq, head, *ndescs);
-	return vra_detach(vq, head, ctx);
+	return vra_detach(vq, head);
 }
 
 /*
@@ -544,15 +584,14 @@ static __always_inline void *vra_in_order_next(struct vra_virtqueue *vq,
  * and no indirect table.
  */
 static __always_inline void *vra_in_order_next_one(struct vra_virtqueue *vq,
-						   unsigned int *len,
-						   void **ctx)
+						   unsigned int *len)
 {
 	unsigned int head = vq->next_in_order, left = vq->batch_left - 1;
 
 	*len = left ? vq->state[head].in_len : vq->batch_len;
 	vq->batch_left = left;
 	vq->next_in_order = vra_next_id(vq, head, 1);
-	return vra_detach_one(vq, head, ctx);
+	return vra_detach_one(vq, head);
 }
 
 /*
@@ -624,28 +663,24 @@ bool vra_split_kick_prepare(struct vra_virtqueue *vq);
  * vra_split_get_buf() - take the next used buffer, split layout (2.7.8)
  * @vq: the queue, not broken
  * @len: set to the bytes the device wrote
- * @ctx: if not NULL, set to the buffer's context
  *
  * Context: as vra_get_buf_ctx().
  * Return: the token, or NULL (nothing used, or the queue broke).
  */
-void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			void **ctx);
+void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len);
 
 /**
  * vra_split_get_buf_in_order() - vra_split_get_buf() with VIRTIO_F_IN_ORDER
  * @vq: the queue, not broken, VIRTIO_F_IN_ORDER negotiated
  * @len: set to the bytes the device wrote (as posted for a buffer a batch
  *	covers without an element of its own)
- * @ctx: if not NULL, set to the buffer's context
  *
  * Virtio 1.3, 2.7.9: one used element may stand for a batch of buffers.
  *
  * Context: as vra_get_buf_ctx().
  * Return: the token, or NULL (nothing used, or the queue broke).
  */
-void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
-				 void **ctx);
+void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len);
 
 /**
  * vra_split_more_used() - tell whether a used buffer is waiting
@@ -813,28 +848,24 @@ bool vra_packed_kick_prepare(struct vra_virtqueue *vq);
  * vra_packed_get_buf() - take the next used buffer, packed layout (2.8.21)
  * @vq: the queue, not broken
  * @len: set to the bytes the device wrote
- * @ctx: if not NULL, set to the buffer's context
  *
  * Context: as vra_get_buf_ctx().
  * Return: the token, or NULL (nothing used, or the queue broke).
  */
-void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			 void **ctx);
+void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len);
 
 /**
  * vra_packed_get_buf_in_order() - vra_packed_get_buf() with VIRTIO_F_IN_ORDER
  * @vq: the queue, not broken, VIRTIO_F_IN_ORDER negotiated
  * @len: set to the bytes the device wrote (as posted for a buffer a batch
  *	covers without a used descriptor of its own)
- * @ctx: if not NULL, set to the buffer's context
  *
  * Virtio 1.3, 2.8.20: one used descriptor may stand for a batch of buffers.
  *
  * Context: as vra_get_buf_ctx().
  * Return: the token, or NULL (nothing used, or the queue broke).
  */
-void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
-				  void **ctx);
+void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len);
 
 /**
  * vra_packed_more_used() - tell whether a used descriptor is waiting

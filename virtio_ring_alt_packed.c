@@ -56,9 +56,9 @@ static void vra_packed_advance(struct vra_virtqueue *vq, u16 *pos)
  * @head available with @head_flags, the ring's next free slot now @pos,
  * @ndescs more descriptors since the last kick.
  */
-static __always_inline void vra_packed_publish(struct vra_virtqueue *vq,
-					       u16 head, u16 head_flags,
-					       u16 pos, unsigned int ndescs)
+static __always_inline int vra_packed_publish(struct vra_virtqueue *vq,
+					      u16 head, u16 head_flags,
+					      u16 pos, unsigned int ndescs)
 {
 	struct vra_packed *p = &vq->packed;
 
@@ -74,7 +74,8 @@ static __always_inline void vra_packed_publish(struct vra_virtqueue *vq,
 
 	/* Offsets are compared in 16 bits: notify before they overflow. */
 	if (unlikely(vq->num_added >= 0x8000))
-		vra_kick(&vq->vq);
+		return vra_add_kick(vq);
+	return 0;
 }
 
 /*
@@ -127,8 +128,7 @@ static noinline int vra_packed_add_chain(struct vra_virtqueue *vq,
 
 	vra_track_buffer(vq, id, last, ndescs, data, in, in_len);
 	trace_virtio_alt_add(&vq->vq, id, ndescs, !!in);
-	vra_packed_publish(vq, head, head_flags, pos, ndescs);
-	return 0;
+	return vra_packed_publish(vq, head, head_flags, pos, ndescs);
 }
 
 int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
@@ -155,8 +155,7 @@ int vra_packed_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	e.flags |= p->avail_used_flags;
 	vra_packed_advance(vq, &pos);
 	trace_virtio_alt_add(&vq->vq, id, 1, false);
-	vra_packed_publish(vq, head, e.flags, pos, 1);
-	return 0;
+	return vra_packed_publish(vq, head, e.flags, pos, 1);
 }
 
 bool vra_packed_kick_prepare(struct vra_virtqueue *vq)
@@ -272,8 +271,7 @@ static __always_inline void vra_packed_taken(struct vra_virtqueue *vq,
  * wrote them, the flags already checked: any buffer, any check failing.
  */
 static __always_inline void *
-__vra_packed_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len,
-		  void **ctx)
+__vra_packed_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len)
 {
 	unsigned int ndescs;
 	void *data;
@@ -281,7 +279,7 @@ __vra_packed_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len,
 	if (!vra_check_used(vq, id, &ulen))
 		return NULL;
 	ndescs = vq->state[id].ndescs;
-	data = vra_detach(vq, id, ctx);
+	data = vra_detach(vq, id);
 	*len = ulen;
 	vra_packed_taken(vq, ndescs);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
@@ -290,21 +288,21 @@ __vra_packed_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len,
 
 /* __vra_packed_take() out of line, for the fast path to jump to. */
 static noinline void *vra_packed_take(struct vra_virtqueue *vq, u32 id,
-				      u32 ulen, unsigned int *len, void **ctx)
+				      u32 ulen, unsigned int *len)
 {
-	return __vra_packed_take(vq, id, ulen, len, ctx);
+	return __vra_packed_take(vq, id, ulen, len);
 }
 
 /* vra_packed_get_buf() for flags that are neither ours nor used. */
 static noinline void *vra_packed_get_buf_slow(struct vra_virtqueue *vq,
-					      unsigned int *len, void **ctx)
+					      unsigned int *len)
 {
 	u32 ulen;
 	u16 id;
 
 	if (!vra_packed_next_used(vq, &id, &ulen))
 		return NULL;
-	return __vra_packed_take(vq, id, ulen, len, ctx);
+	return __vra_packed_take(vq, id, ulen, len);
 }
 
 /*
@@ -314,8 +312,7 @@ static noinline void *vra_packed_get_buf_slow(struct vra_virtqueue *vq,
  * checks. A used descriptor otherwise goes to vra_packed_take(), flags
  * that are neither ours nor used to vra_packed_get_buf_slow().
  */
-void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			 void **ctx)
+void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len)
 {
 	struct vra_packed *p = &vq->packed;
 	struct vring_packed_desc *d = &p->desc[p->last_used_idx];
@@ -332,19 +329,19 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 		/* Our available descriptor, AVAIL as the wrap counter: none. */
 		if (flags == (used ^ VRA_F_USED))
 			return NULL;
-		return vra_packed_get_buf_slow(vq, len, ctx);
+		return vra_packed_get_buf_slow(vq, len);
 	}
 	/* Id and length after the flags; as vra_packed_next_used(). */
 	virtio_rmb(vq->weak_barriers);
 	id = le16_to_cpu(READ_ONCE(d->id));
 	ulen = le32_to_cpu(READ_ONCE(d->len));
 	if (unlikely(id >= vq->num))
-		return vra_packed_take(vq, id, ulen, len, ctx);
+		return vra_packed_take(vq, id, ulen, len);
 	st = &vq->state[id];
 	if (unlikely(!st->data || ulen > st->in_len || st->ndescs != 1 ||
 		     st->indir))
-		return vra_packed_take(vq, id, ulen, len, ctx);
-	data = vra_detach_one(vq, id, ctx);
+		return vra_packed_take(vq, id, ulen, len);
+	data = vra_detach_one(vq, id);
 	*len = ulen;
 	vra_packed_taken(vq, 1);
 	trace_virtio_alt_get_buf(&vq->vq, ulen);
@@ -353,7 +350,7 @@ void *vra_packed_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 
 /* vra_packed_get_buf_in_order() for every case. */
 static noinline void *vra_packed_in_order_slow(struct vra_virtqueue *vq,
-					       unsigned int *len, void **ctx)
+					       unsigned int *len)
 {
 	unsigned int ndescs;
 	void *data;
@@ -370,7 +367,7 @@ static noinline void *vra_packed_in_order_slow(struct vra_virtqueue *vq,
 			return NULL;
 		ndescs = vq->state[id].ndescs;
 		vq->next_in_order = vra_next_id(vq, id, ndescs);
-		data = vra_detach(vq, id, ctx);
+		data = vra_detach(vq, id);
 		*len = ulen;
 	} else {
 		/*
@@ -380,7 +377,7 @@ static noinline void *vra_packed_in_order_slow(struct vra_virtqueue *vq,
 		if (!vra_in_order_batch(vq, id, ulen, 0))
 			return NULL;
 batch:
-		data = vra_in_order_next(vq, len, ctx, &ndescs);
+		data = vra_in_order_next(vq, len, &ndescs);
 	}
 	vra_packed_taken(vq, ndescs);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
@@ -392,8 +389,7 @@ batch:
  * buffer of a batch already checked, of one descriptor. Anything else
  * goes to vra_packed_in_order_slow().
  */
-void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
-				  void **ctx)
+void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len)
 {
 	const struct vra_state *st = &vq->state[vq->next_in_order];
 	void *data;
@@ -401,11 +397,11 @@ void *vra_packed_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 	if (!vq->batch_left) {
 		if (!vra_packed_used_pending(vq))
 			return NULL;
-		return vra_packed_in_order_slow(vq, len, ctx);
+		return vra_packed_in_order_slow(vq, len);
 	}
 	if (unlikely(st->ndescs != 1 || st->indir))
-		return vra_packed_in_order_slow(vq, len, ctx);
-	data = vra_in_order_next_one(vq, len, ctx);
+		return vra_packed_in_order_slow(vq, len);
+	data = vra_in_order_next_one(vq, len);
 	vra_packed_taken(vq, 1);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;

@@ -80,12 +80,13 @@ static void vra_split_write_desc(struct virtio_device *vdev,
 }
 
 /*
- * The end of vra_split_add(): make the buffer at @head available. The
- * fields are read into locals first: without strict aliasing, every store
- * to the ring would make the compiler read them again.
+ * The end of vra_split_add(): make the buffer at @head available; returns
+ * the addition's result. The fields are read into locals first: without
+ * strict aliasing, every store to the ring would make the compiler read
+ * them again.
  */
-static __always_inline void vra_split_publish(struct vra_virtqueue *vq,
-					      unsigned int head)
+static __always_inline int vra_split_publish(struct vra_virtqueue *vq,
+					     unsigned int head)
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
@@ -115,7 +116,8 @@ static __always_inline void vra_split_publish(struct vra_virtqueue *vq,
 
 	/* A 16-bit index cannot tell 65536 pending additions from none. */
 	if (unlikely(added == 0xffff))
-		vra_kick(&vq->vq);
+		return vra_add_kick(vq);
+	return 0;
 }
 
 /*
@@ -151,8 +153,7 @@ static noinline int vra_split_add_chain(struct vra_virtqueue *vq,
 
 	vra_track_buffer(vq, head, last, ndescs, data, in, in_len);
 	trace_virtio_alt_add(&vq->vq, head, ndescs, !!in);
-	vra_split_publish(vq, head);
-	return 0;
+	return vra_split_publish(vq, head);
 }
 
 int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
@@ -177,8 +178,7 @@ int vra_split_add(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 	d->len = cpu_to_virtio32(vdev, e.len);
 	d->flags = cpu_to_virtio16(vdev, e.flags);
 	trace_virtio_alt_add(&vq->vq, head, 1, false);
-	vra_split_publish(vq, head);
-	return 0;
+	return vra_split_publish(vq, head);
 }
 
 bool vra_split_kick_prepare(struct vra_virtqueue *vq)
@@ -282,7 +282,7 @@ static __always_inline void vra_split_taken(struct vra_virtqueue *vq)
 
 /* vra_split_get_buf_in_order() for every case. */
 static noinline void *vra_split_in_order_slow(struct vra_virtqueue *vq,
-					      unsigned int *len, void **ctx)
+					      unsigned int *len)
 {
 	struct vra_split *s = &vq->split;
 	unsigned int ndescs;
@@ -298,7 +298,7 @@ static noinline void *vra_split_in_order_slow(struct vra_virtqueue *vq,
 		if (!vra_check_used(vq, id, &ulen))
 			return NULL;
 		vq->next_in_order = vra_next_id(vq, id, vq->state[id].ndescs);
-		data = vra_detach(vq, id, ctx);
+		data = vra_detach(vq, id);
 		*len = ulen;
 	} else {
 		/*
@@ -310,7 +310,7 @@ static noinline void *vra_split_in_order_slow(struct vra_virtqueue *vq,
 					(u16)(s->used_idx - s->last_used_idx)))
 			return NULL;
 batch:
-		data = vra_in_order_next(vq, len, ctx, &ndescs);
+		data = vra_in_order_next(vq, len, &ndescs);
 	}
 	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
@@ -322,8 +322,7 @@ batch:
  * buffer of a batch already checked, of one descriptor. Anything else
  * goes to vra_split_in_order_slow().
  */
-void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
-				 void **ctx)
+void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len)
 {
 	struct vra_split *s = &vq->split;
 	const struct vra_state *st = &vq->state[vq->next_in_order];
@@ -334,11 +333,11 @@ void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
 		    s->last_used_idx ==
 		    virtio16_to_cpu(vq->vq.vdev, READ_ONCE(s->vring.used->idx)))
 			return NULL;
-		return vra_split_in_order_slow(vq, len, ctx);
+		return vra_split_in_order_slow(vq, len);
 	}
 	if (unlikely(st->ndescs != 1 || st->indir))
-		return vra_split_in_order_slow(vq, len, ctx);
-	data = vra_in_order_next_one(vq, len, ctx);
+		return vra_split_in_order_slow(vq, len);
+	data = vra_in_order_next_one(vq, len);
 	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
 	return data;
@@ -349,14 +348,13 @@ void *vra_split_get_buf_in_order(struct vra_virtqueue *vq, unsigned int *len,
  * as the device wrote them: any buffer, any check failing.
  */
 static __always_inline void *
-__vra_split_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len,
-		 void **ctx)
+__vra_split_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len)
 {
 	void *data;
 
 	if (!vra_check_used(vq, id, &ulen))
 		return NULL;
-	data = vra_detach(vq, id, ctx);
+	data = vra_detach(vq, id);
 	*len = ulen;
 	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, *len);
@@ -365,20 +363,20 @@ __vra_split_take(struct vra_virtqueue *vq, u32 id, u32 ulen, unsigned int *len,
 
 /* __vra_split_take() out of line, for the fast path to jump to. */
 static noinline void *vra_split_take(struct vra_virtqueue *vq, u32 id,
-				     u32 ulen, unsigned int *len, void **ctx)
+				     u32 ulen, unsigned int *len)
 {
-	return __vra_split_take(vq, id, ulen, len, ctx);
+	return __vra_split_take(vq, id, ulen, len);
 }
 
 /* vra_split_get_buf() when the used index is to be read again. */
 static noinline void *vra_split_get_buf_slow(struct vra_virtqueue *vq,
-					     unsigned int *len, void **ctx)
+					     unsigned int *len)
 {
 	u32 id, ulen;
 
 	if (!vra_split_next_used(vq, &id, &ulen))
 		return NULL;
-	return __vra_split_take(vq, id, ulen, len, ctx);
+	return __vra_split_take(vq, id, ulen, len);
 }
 
 /*
@@ -388,8 +386,7 @@ static noinline void *vra_split_get_buf_slow(struct vra_virtqueue *vq,
  * descriptor that passes the checks. Any other element goes to
  * vra_split_take(); a used index that moved, to vra_split_get_buf_slow().
  */
-void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
-			void **ctx)
+void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len)
 {
 	struct virtio_device *vdev = vq->vq.vdev;
 	struct vra_split *s = &vq->split;
@@ -403,7 +400,7 @@ void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 		if (last == virtio16_to_cpu(vdev,
 					    READ_ONCE(s->vring.used->idx)))
 			return NULL;
-		return vra_split_get_buf_slow(vq, len, ctx);
+		return vra_split_get_buf_slow(vq, len);
 	}
 	/*
 	 * Covered by the used index last read: the read barrier after that
@@ -413,12 +410,12 @@ void *vra_split_get_buf(struct vra_virtqueue *vq, unsigned int *len,
 	id = virtio32_to_cpu(vdev, READ_ONCE(u->id));
 	ulen = virtio32_to_cpu(vdev, READ_ONCE(u->len));
 	if (unlikely(id >= vq->num))
-		return vra_split_take(vq, id, ulen, len, ctx);
+		return vra_split_take(vq, id, ulen, len);
 	st = &vq->state[id];
 	if (unlikely(!st->data || ulen > st->in_len || st->ndescs != 1 ||
 		     st->indir))
-		return vra_split_take(vq, id, ulen, len, ctx);
-	data = vra_detach_one(vq, id, ctx);
+		return vra_split_take(vq, id, ulen, len);
+	data = vra_detach_one(vq, id);
 	*len = ulen;
 	vra_split_taken(vq);
 	trace_virtio_alt_get_buf(&vq->vq, ulen);
