@@ -17,12 +17,17 @@
  *            or complete the next available buffer as a correct device
  *            would (so that deep, valid states are reached as well).
  *
- * At the end every buffer still in the ring is detached. The invariants,
+ * An add may ask for one of its DMA mappings to fail (shim/linux/
+ * dma-mapping.h counts them). At the end every buffer still in the ring is
+ * detached. The invariants,
  * checked with abort() so that libFuzzer reports a crash:
  *   - a returned token is one that is in flight (not twice, not foreign);
  *   - a returned length is at most the buffer's device-writable bytes;
  *   - every added buffer comes back exactly once, through get_buf, the
  *     reset/resize recycle callback or detach_unused, broken ring or not;
+ *   - an add fails with -ENOMEM exactly when a mapping failed, and then
+ *     leaves nothing mapped; nothing is unmapped that was not mapped, and
+ *     nothing stays mapped once every buffer is back;
  *   - once broken the queue stays broken until reset, get_buf returns
  *     NULL and adding fails with -EIO;
  *   - get_buf does what the next used element calls for (2.7.8, 2.8.21),
@@ -71,6 +76,44 @@ unsigned long bench_dev_errors;
 void bench_dev_err(const struct device *dev, const char *fmt, ...)
 {
 	bench_dev_errors++;
+}
+
+/* Streaming DMA mappings outstanding; the countdown to a refused one. */
+static long dma_mapped;
+static unsigned int dma_fail_in;
+static bool dma_failed;
+
+/**
+ * fuzz_dma_map() - dma_map_page() and dma_map_single() of the ring
+ * @addr: the address to map (the mapping is the identity)
+ *
+ * Return: @addr, or FUZZ_DMA_ERROR for the mapping the script chose to fail.
+ */
+dma_addr_t fuzz_dma_map(dma_addr_t addr)
+{
+	if (dma_fail_in && !--dma_fail_in) {
+		dma_failed = true;
+		return FUZZ_DMA_ERROR;
+	}
+	dma_mapped++;
+	return addr;
+}
+
+/**
+ * fuzz_dma_unmap() - dma_unmap_page() and dma_unmap_single() of the ring
+ * @addr: an address fuzz_dma_map() returned and did not refuse
+ *
+ * Aborts on an unmap of a refused address or of more than was mapped.
+ */
+void fuzz_dma_unmap(dma_addr_t addr)
+{
+	if (addr == FUZZ_DMA_ERROR || dma_mapped <= 0) {
+		fprintf(stderr, "ring_fuzz: invariant: unmap of %s\n",
+			addr == FUZZ_DMA_ERROR ? "a refused mapping" :
+			"more than was mapped");
+		abort();
+	}
+	dma_mapped--;
 }
 
 /* One buffer the script added; its address is the token. */
@@ -274,6 +317,7 @@ static void op_add(struct fstate *s)
 	u8 shape = next_u8(s);
 	unsigned int nout = shape & 7, nin = (shape >> 3) & 7, i;
 	bool was_broken = vra_is_broken(s->vq);
+	long mapped = dma_mapped;
 	struct fbuf *b;
 	u32 in_bytes = 0;
 	int err;
@@ -296,10 +340,18 @@ static void op_add(struct fstate *s)
 	b = &s->bufs[s->nbufs];
 	b->in_bytes = in_bytes;
 	b->in_flight = true;
+	/* The top two bits: fail the first, second or third mapping. */
+	dma_fail_in = shape >> 6;
+	dma_failed = false;
 	err = vra_add_sgs(s->vq, sgs, nout, nin, b, GFP_ATOMIC);
+	dma_fail_in = 0;
 	if (was_broken)
 		CHECK(err == -EIO, "add on a broken queue gave %d", err);
+	CHECK((err == -ENOMEM) == dma_failed, "add gave %d, %s mapping failed",
+	      err, dma_failed ? "a" : "no");
 	if (err) {
+		CHECK(dma_mapped == mapped, "failed add left %ld mapped",
+		      dma_mapped - mapped);
 		b->in_flight = false;
 		/* -EINVAL: more entries than the queue size (documented). */
 		CHECK(err == -ENOSPC || err == -EIO || err == -ENOMEM ||
@@ -507,6 +559,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (!s)
 		abort();
 	cur = s;
+	dma_mapped = 0;
 	s->in = data;
 	s->len = size;
 	s->notify_ok = true;
@@ -541,6 +594,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	while ((token = vra_detach_unused_buf(s->vq)))
 		take_back(s, token, "detach_unused_buf");
 	CHECK(s->in_flight == 0, "%u buffers lost", s->in_flight);
+	CHECK(dma_mapped == 0, "%ld mappings left", dma_mapped);
 	vra_del_virtqueue(s->vq);
 	free(s);
 	cur = NULL;
