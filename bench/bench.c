@@ -16,6 +16,15 @@
  *            first milliseconds of a run (first touches of fresh memory, a
  *            new thread) cost several times the steady state, and as much
  *            as the run in short ones.
+ *  lockstep  one thread, the driver of threads mode with the device run
+ *            between its operations: awake, it uses a buffer at PCT% of
+ *            its steps (--lockstep PCT; which steps, a fixed pseudo-random
+ *            sequence, the same for every ring), then enables kicks and
+ *            sleeps until kicked. The
+ *            race of threads mode at a fixed speed ratio: deterministic
+ *            kick and interrupt counts that differ between rings only by
+ *            their notification decisions, not by how fast either side's
+ *            code or cache lines are.
  *
  * Every buffer must come back once, in order (the device uses them in
  * order), with its token and its device-writable byte count as length;
@@ -67,6 +76,7 @@ static const struct bvariant bench_variants[] = {
 /* Parameters of one cell of the matrix. */
 static struct {
 	bool threads;
+	unsigned int pct;	/* lockstep: % of device steps using a buffer */
 	struct bring_cfg cfg;
 	unsigned int sg;
 	unsigned int batch;
@@ -106,6 +116,8 @@ struct brun {
 	unsigned int add_slot __aligned(64);
 	unsigned int done_slot;
 	u64 kicks_seen_dev;
+	u32 dev_rand;		/* lockstep: which steps use a buffer */
+	bool dev_asleep;	/* lockstep: until a kick */
 	u64 irqs_taken;
 	u64 started;
 	u64 completed;
@@ -331,6 +343,92 @@ static void bench_pingpong(struct brun *r)
 	r->timed = opt.bufs;
 }
 
+/*
+ * Device, lockstep: one step. Asleep, only a kick wakes it; awake, it uses
+ * a buffer at opt.pct percent of its steps (a linear congruential sequence
+ * from a fixed seed: speed that varies, the same way for every ring), and once
+ * nothing is available enables kicks, looks once more and sleeps, as the
+ * device thread does.
+ */
+static void bench_ls_step(struct brun *r)
+{
+	if (r->dev_asleep) {
+		if (r->kicks == r->kicks_seen_dev)
+			return;
+		r->kicks_seen_dev = r->kicks;
+		r->dev_asleep = false;
+		bdev_disable_kick(&r->dev);
+	}
+	r->dev_rand = r->dev_rand * 1103515245 + 12345;
+	if ((r->dev_rand >> 16) % 100 >= opt.pct)
+		return;
+	if (bdev_process(&r->dev, 1)) {
+		if (bdev_need_irq(&r->dev))
+			r->irqs++;
+		return;
+	}
+	if (r->dev.err)
+		return;
+	bdev_enable_kick(&r->dev);
+	if (bdev_avail_pending(&r->dev))
+		bdev_disable_kick(&r->dev);
+	else
+		r->dev_asleep = true;
+}
+
+/* The driver of bench_threads(), with the device stepped in between. */
+static void bench_lockstep(struct brun *r)
+{
+	unsigned int unkicked = 0;
+	u64 t0 = bench_now(), seen;
+	bool progress;
+
+	r->dev_asleep = true;
+	bdev_enable_kick(&r->dev);
+	while (r->completed < opt.bufs && !r->err && !r->dev.err) {
+		if (r->irqs != r->irqs_taken) {
+			r->irqs_taken = r->irqs;
+			r->ops->interrupt(0, r->vq);
+		}
+		r->ops->disable_cb(r->vq);
+		do {
+			progress = false;
+			if (r->started < opt.bufs &&
+			    r->started - r->completed < r->slots) {
+				bench_add(r);
+				progress = true;
+				if (++unkicked == opt.batch) {
+					bench_kick(r);
+					unkicked = 0;
+				}
+				bench_ls_step(r);
+			}
+			if (bench_harvest(r))
+				progress = true;
+			bench_ls_step(r);
+		} while (progress && !r->err && !r->dev.err);
+		if (unkicked) {
+			bench_kick(r);
+			unkicked = 0;
+		}
+		if (r->completed == opt.bufs)
+			break;
+		seen = r->irqs;
+		if (!r->ops->enable_cb(r->vq))
+			continue;
+		/* Asleep until an interrupt; the device runs on. */
+		while (r->irqs == seen && !r->dev.err) {
+			if (r->dev_asleep && r->kicks == r->kicks_seen_dev) {
+				bench_fail(r, "stalled: device asleep, driver waiting for an interrupt");
+				break;
+			}
+			bench_ls_step(r);
+		}
+	}
+	r->ns = bench_now() - t0;
+	r->timed = opt.bufs;
+}
+
 static void bench_pin(int cpu)
 {
 	cpu_set_t set;
@@ -460,6 +558,8 @@ static int bench_one(const struct bvariant *v, struct brun *r)
 		return -1;
 	if (opt.threads)
 		bench_threads(r);
+	else if (opt.pct)
+		bench_lockstep(r);
 	else
 		bench_pingpong(r);
 	if (r->dev.err)
@@ -516,7 +616,8 @@ static void bench_report(const struct bvariant *v, u64 *ps, u64 *kicks,
 
 	qsort(ps, n, sizeof(*ps), bench_cmp_u64);
 	printf("%s,%s,%s,%s,%d,%d,%u,%u,%u,%llu,%u,%.2f,%.2f,%.2f,%.3f,%.3f\n",
-	       opt.threads ? "threads" : "pingpong", v->name,
+	       opt.threads ? "threads" : opt.pct ? "lockstep" : "pingpong",
+	       v->name,
 	       opt.cfg.packed ? "packed" : "split",
 	       opt.cfg.event_idx ? "idx" : "flags", v->in_order,
 	       opt.cfg.indirect, opt.sg, opt.batch, opt.cfg.num,
@@ -529,7 +630,8 @@ static void bench_report(const struct bvariant *v, u64 *ps, u64 *kicks,
 static void bench_usage(void)
 {
 	fprintf(stderr,
-		"usage: bench [--threads] [--packed] [--event-idx] [--indirect]\n"
+		"usage: bench [--threads | --lockstep PCT] [--packed] [--event-idx]\n"
+		"             [--indirect]\n"
 		"             [--sg 1|2|4] [--batch B] [--size N] [--bufs N]\n"
 		"             [--reps R] [--rings intree,alt,alt-inorder] [--header]\n");
 	exit(2);
@@ -558,6 +660,7 @@ static void bench_parse(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "threads",	no_argument,	   NULL, 't' },
+		{ "lockstep",	required_argument, NULL, 'l' },
 		{ "packed",	no_argument,	   NULL, 'p' },
 		{ "event-idx",	no_argument,	   NULL, 'e' },
 		{ "indirect",	no_argument,	   NULL, 'i' },
@@ -578,6 +681,11 @@ static void bench_parse(int argc, char **argv)
 		switch (c) {
 		case 't':
 			opt.threads = true;
+			break;
+		case 'l':
+			opt.pct = strtoul(optarg, NULL, 0);
+			if (!opt.pct || opt.pct > 100)
+				bench_usage();
 			break;
 		case 'p':
 			opt.cfg.packed = true;
@@ -613,7 +721,7 @@ static void bench_parse(int argc, char **argv)
 			bench_usage();
 		}
 	}
-	if (optind != argc || !opt.sg || opt.sg > BENCH_MAX_SG || !opt.batch ||
+	if (optind != argc || (opt.threads && opt.pct) || !opt.sg || opt.sg > BENCH_MAX_SG || !opt.batch ||
 	    !opt.bufs || !opt.reps || opt.reps > BENCH_MAX_REPS ||
 	    !opt.cfg.num || (opt.cfg.num & (opt.cfg.num - 1)))
 		bench_usage();

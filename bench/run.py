@@ -10,6 +10,11 @@ same run:
   threads    driver and device pinned to CPU 0 and 1: ns per buffer, the
              median of interleaved repetitions with min and max, kicks and
              interrupts per 1000 buffers (median);
+  lockstep   the threads driver with the device stepped in between at a
+             fixed, pseudo-randomly varying speed (bench.c): kicks and
+             interrupts per 1000 buffers that depend on the rings'
+             notification decisions only (deterministic; asserted never
+             above the in-tree ring's);
   floor      tools/virtio/ringtest's ring variant, polling, same batch and
              ring size: ns per buffer.
 --quick runs a few cells and asserts what must hold (make check).
@@ -166,7 +171,9 @@ def matrix(quick):
                   [(False, 32), (True, 1)])]
         th = [dict(layout=l, event="idx", indirect=False, sg=1, batch=32,
                    size=256) for l in ["split", "packed"]]
-        return cg, th
+        ls = [dict(layout=l, event="idx", indirect=False, sg=1, batch=1,
+                   size=256, pct=80) for l in ["split", "packed"]]
+        return cg, th, ls
     cg = [dict(layout=l, event=e, indirect=i, sg=4 if i else 1, batch=b,
                size=n)
           for l, e, i, b, n in itertools.product(
@@ -175,7 +182,14 @@ def matrix(quick):
     th = [dict(layout=l, event=e, indirect=False, sg=1, batch=b, size=256)
           for l, e, b in itertools.product(["split", "packed"],
                                             ["flags", "idx"], [1, 32])]
-    return cg, th
+    # Device speed, % of steps using a buffer: 50 never lets the device
+    # catch up, 100 makes it catch up at every buffer.
+    ls = [dict(layout=l, event=e, indirect=False, sg=1, batch=b, size=256,
+               pct=p)
+          for l, e, b, p in itertools.product(["split", "packed"],
+                                               ["flags", "idx"], [1, 32],
+                                               [50, 60, 70, 80, 90, 100])]
+    return cg, th, ls
 
 
 def floor_ns(ringtest, batch, size, cycles, reps):
@@ -205,7 +219,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     binary = os.path.join(args.bin, "bench")
     ringtest = os.path.join(args.bin, "ringtest-ring")
-    cg_cells, th_cells = matrix(args.quick)
+    cg_cells, th_cells, ls_cells = matrix(args.quick)
     cg_bufs = 4096 if args.quick else 16384
     th_bufs = 50000 if args.quick else 200000
     reps = 3 if args.quick else 5
@@ -265,6 +279,27 @@ def main():
                              ns_ratio=ratio(float(r["ns_per_buf"]),
                                             float(base["ns_per_buf"]))))
         check(True, "%s: threads, every buffer back on every ring" % cell_name(c))
+    # lockstep: deterministic counts at a fixed device speed
+    for c in ls_cells:
+        name = "%s/d%d" % (cell_name(c), c["pct"])
+        try:
+            out = run_bench(binary, ["--lockstep", str(c["pct"]), "--reps",
+                                     "1", "--bufs", "50000", "--rings",
+                                     ",".join(variants(c))] + cell_args(c))
+        except (Failure, subprocess.TimeoutExpired) as e:
+            check(False, "%s lockstep: %s" % (name, e))
+            continue
+        base = next(r for r in out if r["ring"] == "intree")
+        for r in out:
+            rows.append(dict(part="lockstep", cell=name, ring=r["ring"], **c,
+                             kicks_per_1000=float(r["kicks_per_1000"]),
+                             irqs_per_1000=float(r["irqs_per_1000"])))
+        check(all(float(r["kicks_per_1000"]) <= float(base["kicks_per_1000"])
+                  and float(r["irqs_per_1000"]) <= float(base["irqs_per_1000"])
+                  for r in out),
+              "%s: lockstep, kicks %s and irqs %s per 1000, none above the in-tree ring"
+              % (name, "/".join(r["kicks_per_1000"] for r in out),
+                 "/".join(r["irqs_per_1000"] for r in out)))
     # floor
     floors = sorted({(c["batch"], c["size"]) for c in th_cells})
     for b, n in floors:
@@ -344,6 +379,19 @@ def table(rows, meta):
         elif r["part"] == "floor":
             o.append("| %s | floor | %.1f | %.1f-%.1f | | | |\n"
                      % (r["cell"], r["ns_per_buf"], r["ns_min"], r["ns_max"]))
+    o.append("\nLockstep (one thread; the device, stepped between the driver's "
+             "operations, uses a buffer at d%% of its steps, the same "
+             "pseudo-random steps for every ring): kicks / irqs per 1000 "
+             "buffers, deterministic:\n\n")
+    o.append("| cell | in-tree | alt | alt-inorder |\n|---|--:|--:|--:|\n")
+    ls = {}
+    for r in rows:
+        if r["part"] == "lockstep":
+            ls.setdefault(r["cell"], {})[r["ring"]] = r
+    for cell, rr in ls.items():
+        o.append("| %s | %s |\n" % (cell, " | ".join(
+            "%.1f / %.1f" % (rr[k]["kicks_per_1000"], rr[k]["irqs_per_1000"])
+            if k in rr else "" for k in ["intree", "alt", "alt-inorder"])))
     return "".join(o)
 
 
