@@ -376,59 +376,6 @@ static void bench_ls_step(struct brun *r)
 		r->dev_asleep = true;
 }
 
-/* The driver of bench_threads(), with the device stepped in between. */
-static void bench_lockstep(struct brun *r)
-{
-	unsigned int unkicked = 0;
-	u64 t0 = bench_now(), seen;
-	bool progress;
-
-	r->dev_asleep = true;
-	bdev_enable_kick(&r->dev);
-	while (r->completed < opt.bufs && !r->err && !r->dev.err) {
-		if (r->irqs != r->irqs_taken) {
-			r->irqs_taken = r->irqs;
-			r->ops->interrupt(0, r->vq);
-		}
-		r->ops->disable_cb(r->vq);
-		do {
-			progress = false;
-			if (r->started < opt.bufs &&
-			    r->started - r->completed < r->slots) {
-				bench_add(r);
-				progress = true;
-				if (++unkicked == opt.batch) {
-					bench_kick(r);
-					unkicked = 0;
-				}
-				bench_ls_step(r);
-			}
-			if (bench_harvest(r))
-				progress = true;
-			bench_ls_step(r);
-		} while (progress && !r->err && !r->dev.err);
-		if (unkicked) {
-			bench_kick(r);
-			unkicked = 0;
-		}
-		if (r->completed == opt.bufs)
-			break;
-		seen = r->irqs;
-		if (!r->ops->enable_cb(r->vq))
-			continue;
-		/* Asleep until an interrupt; the device runs on. */
-		while (r->irqs == seen && !r->dev.err) {
-			if (r->dev_asleep && r->kicks == r->kicks_seen_dev) {
-				bench_fail(r, "stalled: device asleep, driver waiting for an interrupt");
-				break;
-			}
-			bench_ls_step(r);
-		}
-	}
-	r->ns = bench_now() - t0;
-	r->timed = opt.bufs;
-}
-
 static void bench_pin(int cpu)
 {
 	cpu_set_t set;
@@ -482,6 +429,33 @@ static void bench_take_irq(struct brun *r)
 }
 
 /*
+ * One pass of the driver of threads and lockstep mode: add a buffer if
+ * there is room, kicking every batch, then harvest. In lockstep mode the
+ * device takes a step after each. Returns whether anything moved.
+ */
+static __always_inline bool bench_drive(struct brun *r, unsigned int *unkicked,
+					bool lockstep)
+{
+	bool progress = false;
+
+	if (r->started < opt.bufs && r->started - r->completed < r->slots) {
+		bench_add(r);
+		progress = true;
+		if (++*unkicked == opt.batch) {
+			bench_kick(r);
+			*unkicked = 0;
+		}
+		if (lockstep)
+			bench_ls_step(r);
+	}
+	if (bench_harvest(r))
+		progress = true;
+	if (lockstep)
+		bench_ls_step(r);
+	return progress;
+}
+
+/*
  * Driver thread, as ringtest's run_guest() with --sleep: add while there
  * is room, kick every batch (and before sleeping), harvest, sleep until an
  * interrupt once nothing is left to do.
@@ -503,23 +477,11 @@ static void bench_threads(struct brun *r)
 		bench_take_irq(r);
 		r->ops->disable_cb(r->vq);
 		do {
-			progress = false;
-			if (r->started < opt.bufs &&
-			    r->started - r->completed < r->slots) {
-				bench_add(r);
-				progress = true;
-				if (++unkicked == opt.batch) {
-					bench_kick(r);
-					unkicked = 0;
-				}
-			}
-			if (bench_harvest(r)) {
-				progress = true;
-				/* The clock starts after a quarter. */
-				if (!t1 && r->completed >= opt.bufs / 4) {
-					t1 = bench_now();
-					c1 = r->completed;
-				}
+			progress = bench_drive(r, &unkicked, false);
+			/* The clock starts after a quarter. */
+			if (!t1 && r->completed >= opt.bufs / 4) {
+				t1 = bench_now();
+				c1 = r->completed;
 			}
 		} while (progress && !r->err);
 		if (unkicked) {
@@ -550,6 +512,41 @@ static void bench_threads(struct brun *r)
 	r->timed = r->completed - c1;
 	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
 	pthread_join(dev, NULL);
+}
+
+/* The driver of bench_threads(), with the device stepped in between. */
+static void bench_lockstep(struct brun *r)
+{
+	unsigned int unkicked = 0;
+	u64 t0 = bench_now(), seen;
+
+	r->dev_asleep = true;
+	bdev_enable_kick(&r->dev);
+	while (r->completed < opt.bufs && !r->err && !r->dev.err) {
+		bench_take_irq(r);
+		r->ops->disable_cb(r->vq);
+		while (bench_drive(r, &unkicked, true) && !r->err && !r->dev.err)
+			;
+		if (unkicked) {
+			bench_kick(r);
+			unkicked = 0;
+		}
+		if (r->completed == opt.bufs)
+			break;
+		seen = r->irqs;
+		if (!r->ops->enable_cb(r->vq))
+			continue;
+		/* Asleep until an interrupt; the device runs on. */
+		while (r->irqs == seen && !r->dev.err) {
+			if (r->dev_asleep && r->kicks == r->kicks_seen_dev) {
+				bench_fail(r, "stalled: device asleep, no interrupt");
+				break;
+			}
+			bench_ls_step(r);
+		}
+	}
+	r->ns = bench_now() - t0;
+	r->timed = opt.bufs;
 }
 
 static int bench_one(const struct bvariant *v, struct brun *r)
@@ -721,7 +718,8 @@ static void bench_parse(int argc, char **argv)
 			bench_usage();
 		}
 	}
-	if (optind != argc || (opt.threads && opt.pct) || !opt.sg || opt.sg > BENCH_MAX_SG || !opt.batch ||
+	if (optind != argc || (opt.threads && opt.pct) || !opt.sg ||
+	    opt.sg > BENCH_MAX_SG || !opt.batch ||
 	    !opt.bufs || !opt.reps || opt.reps > BENCH_MAX_REPS ||
 	    !opt.cfg.num || (opt.cfg.num & (opt.cfg.num - 1)))
 		bench_usage();

@@ -380,7 +380,7 @@ def table(rows, meta):
             o.append("| %s | floor | %.1f | %.1f-%.1f | | | |\n"
                      % (r["cell"], r["ns_per_buf"], r["ns_min"], r["ns_max"]))
     o.append("\nLockstep (one thread; the device, stepped between the driver's "
-             "operations, uses a buffer at d%% of its steps, the same "
+             "operations, uses a buffer at d% of its steps, the same "
              "pseudo-random steps for every ring): kicks / irqs per 1000 "
              "buffers, deterministic:\n\n")
     o.append("| cell | in-tree | alt | alt-inorder |\n|---|--:|--:|--:|\n")
