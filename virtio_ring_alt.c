@@ -181,7 +181,7 @@ static int vra_fill_indir(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 			e->flags = flags;
 			if (write)
 				bytes += sg->length;
-			if (vq->packed_ring) {
+			if (vra_vq_packed(vq)) {
 				pt[i].addr = cpu_to_le64(addr);
 				pt[i].len = cpu_to_le32(sg->length);
 				pt[i].id = 0;
@@ -196,7 +196,7 @@ static int vra_fill_indir(struct vra_virtqueue *vq, struct scatterlist *sgs[],
 		}
 	}
 	/* The split chain ends at the last entry (i > 1: a table's size). */
-	if (!vq->packed_ring)
+	if (!vra_vq_packed(vq))
 		st[i - 1].flags = cpu_to_virtio16(vdev, extra[i - 1].flags);
 	*in_len = bytes;
 	return 0;
@@ -472,7 +472,7 @@ bool vra_kick_prepare(struct virtqueue *_vq)
 	struct vra_virtqueue *vq = to_vvq(_vq);
 
 	/* The layout resets num_added, counts and traces. */
-	if (vq->packed_ring)
+	if (vra_vq_packed(vq))
 		return vra_packed_kick_prepare(vq);
 	return vra_split_kick_prepare(vq);
 }
@@ -602,7 +602,7 @@ void vra_disable_cb(struct virtqueue *_vq)
 	struct vra_virtqueue *vq = to_vvq(_vq);
 
 	vra_inc(vq, VRA_STAT_cb_disables);
-	if (vq->packed_ring)
+	if (vra_vq_packed(vq))
 		vra_packed_disable_cb(vq);
 	else
 		vra_split_disable_cb(vq);
@@ -614,7 +614,7 @@ static __always_inline unsigned int
 __vra_enable_cb_prepare(struct vra_virtqueue *vq)
 {
 	vra_inc(vq, VRA_STAT_cb_enables);
-	if (vq->packed_ring)
+	if (vra_vq_packed(vq))
 		return vra_packed_enable_cb_prepare(vq);
 	return vra_split_enable_cb_prepare(vq);
 }
@@ -647,7 +647,7 @@ static __always_inline bool __vra_poll(struct vra_virtqueue *vq,
 	 * a used buffer and reading the driver's event suppression.
 	 */
 	virtio_mb(vq->weak_barriers);
-	if (vq->packed_ring)
+	if (vra_vq_packed(vq))
 		return vra_packed_poll(vq, last_used_idx);
 	return vra_split_poll(vq, last_used_idx);
 }
@@ -703,7 +703,7 @@ bool vra_enable_cb_delayed(struct virtqueue *_vq)
 	vra_inc(vq, VRA_STAT_cb_enables);
 	if (unlikely(vra_vq_broken(vq)))
 		return true;
-	if (vq->packed_ring)
+	if (vra_vq_packed(vq))
 		return vra_packed_enable_cb_delayed(vq);
 	return vra_split_enable_cb_delayed(vq);
 }
@@ -727,7 +727,7 @@ void *vra_detach_unused_buf(struct virtqueue *_vq)
 	for (i = 0; i < vq->num; i++) {
 		if (!vq->state[i].data)
 			continue;
-		if (!vq->packed_ring)
+		if (!vra_vq_packed(vq))
 			vra_split_unexpose(vq);
 		return vra_detach(vq, i);
 	}
@@ -752,7 +752,7 @@ irqreturn_t vra_interrupt(int irq, void *_vq)
 	bool more;
 
 	vra_inc(vq, VRA_STAT_irqs);
-	more = vq->packed_ring ? vra_packed_more_used(vq) : vra_split_more_used(vq);
+	more = vra_vq_packed(vq) ? vra_packed_more_used(vq) : vra_split_more_used(vq);
 	trace_virtio_alt_interrupt(&vq->vq, !more);
 	if (!more) {
 		vra_inc(vq, VRA_STAT_irqs_spurious);
@@ -774,7 +774,7 @@ static int vra_alloc_ring(struct vra_virtqueue *vq, unsigned int num,
 	size_t size;
 
 	for (;;) {
-		if (vq->packed_ring) {
+		if (vra_vq_packed(vq)) {
 			if (!num || num > 32768)
 				return -EINVAL;
 			/* 2.8.10: descriptors, then driver and device areas. */
@@ -833,7 +833,7 @@ static void vra_init_ring(struct vra_virtqueue *vq)
 	vq->in_flight = 0;
 	vq->chains_in_flight = 0;
 	vq->vq.num_free = vq->num;
-	if (vq->packed_ring)
+	if (vra_vq_packed(vq))
 		vra_packed_init(vq);
 	else
 		vra_split_init(vq);
@@ -885,12 +885,12 @@ struct virtqueue *vra_create_virtqueue(unsigned int index, unsigned int num,
 	vq->vq.vdev = vdev;
 	vq->vq.name = name;
 	vq->vq.index = index;
-	vq->packed_ring = virtio_has_feature(vdev, VIRTIO_F_RING_PACKED);
+	vq->path = (virtio_has_feature(vdev, VIRTIO_F_RING_PACKED) ?
+		    VRA_PATH_PACKED : 0) |
+		   (virtio_has_feature(vdev, VIRTIO_F_IN_ORDER) ?
+		    VRA_PATH_IN_ORDER : 0);
 	vq->event = virtio_has_feature(vdev, VIRTIO_RING_F_EVENT_IDX);
 	vq->indirect = virtio_has_feature(vdev, VIRTIO_RING_F_INDIRECT_DESC);
-	vq->in_order = virtio_has_feature(vdev, VIRTIO_F_IN_ORDER);
-	vq->path = (vq->packed_ring ? VRA_PATH_PACKED : 0) |
-		   (vq->in_order ? VRA_PATH_IN_ORDER : 0);
 	vq->weak_barriers = weak_barriers;
 	vq->align = vring_align;
 	vq->dma_dev = dma_dev;
@@ -1063,7 +1063,7 @@ EXPORT_SYMBOL_GPL(vra_set_strict_len);
  */
 bool vra_is_packed(const struct virtqueue *vq)
 {
-	return container_of(vq, struct vra_virtqueue, vq)->packed_ring;
+	return vra_vq_packed(container_of(vq, struct vra_virtqueue, vq));
 }
 EXPORT_SYMBOL_GPL(vra_is_packed);
 
@@ -1083,7 +1083,7 @@ u32 vra_notification_data(const struct virtqueue *_vq)
 {
 	const struct vra_virtqueue *vq = container_of(_vq, struct vra_virtqueue,
 						      vq);
-	u32 next = vq->packed_ring ? vra_packed_notification_data(vq) :
+	u32 next = vra_vq_packed(vq) ? vra_packed_notification_data(vq) :
 				vra_split_notification_data(vq);
 
 	return next << 16 | _vq->index;
@@ -1260,7 +1260,7 @@ static void vra_dump_indirect(const struct vra_virtqueue *vq, unsigned int id,
 		}
 		--*budget;
 		seq_printf(s, "indirect %u %u", id, i);
-		if (vq->packed_ring)
+		if (vra_vq_packed(vq))
 			vra_packed_dump_desc(s, &packed[i]);
 		else
 			vra_split_dump_desc(vq, s, &split[i]);
@@ -1322,15 +1322,15 @@ int vra_dump_ring(struct virtqueue *_vq, struct seq_file *s)
 	struct vra_virtqueue *vq = to_vvq(_vq);
 	unsigned int id, n, shown = 0, more = 0, budget = VRA_DUMP_MAX_ENTRIES;
 
-	seq_printf(s, "format %s\n", vq->packed_ring ? "packed" : "split");
+	seq_printf(s, "format %s\n", vra_vq_packed(vq) ? "packed" : "split");
 	seq_printf(s, "size %u\n", vq->num);
 	seq_printf(s, "event_idx %u\nindirect %u\nin_order %u\n", vq->event,
-		   vq->indirect, vq->in_order);
+		   vq->indirect, vra_vq_in_order(vq));
 	seq_printf(s, "broken %u\n", vra_vq_broken(vq));
 	seq_printf(s, "in_flight %u\nnum_free %u\nfree_head %u\nnum_added %u\n",
 		   vq->in_flight, vq->vq.num_free, vq->free_head,
 		   vq->num_added);
-	if (vq->packed_ring)
+	if (vra_vq_packed(vq))
 		vra_packed_dump(vq, s);
 	else
 		vra_split_dump(vq, s);

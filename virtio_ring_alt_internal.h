@@ -93,13 +93,11 @@ struct vra_virtqueue {
 	struct virtqueue vq;
 
 	unsigned int num;
-	bool packed_ring;
+	u8 path;		/* VRA_PATH_*: layout, in-order, broken */
 	bool weak_barriers;
 	bool event;		/* VIRTIO_RING_F_EVENT_IDX negotiated */
 	bool indirect;		/* VIRTIO_RING_F_INDIRECT_DESC negotiated */
-	bool in_order;		/* VIRTIO_F_IN_ORDER negotiated */
 	bool strict_len;	/* break, rather than clamp, on long used.len */
-	u8 path;		/* VRA_PATH_*: vra_add_sgs(), vra_get_buf() */
 
 	void *ring;
 	dma_addr_t ring_dma;
@@ -143,15 +141,25 @@ struct vra_virtqueue {
 #define to_vvq(_vq) container_of(_vq, struct vra_virtqueue, vq)
 
 /*
- * vq->path: the layout and in-order bits copied from packed_ring and
- * in_order, and whether the queue is broken, in one byte, so that
- * vra_add_sgs() and vra_get_buf() reach their function with one load and
- * one compare. The layout bits are set before the queue is used and never
- * change; only VRA_PATH_BROKEN does (vra_set_broken()).
+ * vq->path: the layout (VIRTIO_F_RING_PACKED), VIRTIO_F_IN_ORDER and
+ * whether the queue is broken, in one byte, so that vra_add_sgs() and
+ * vra_get_buf() reach their function with one load and one compare. The
+ * feature bits are set before the queue is used and never change; only
+ * VRA_PATH_BROKEN does (vra_set_broken()).
  */
 #define VRA_PATH_PACKED		BIT(0)
 #define VRA_PATH_IN_ORDER	BIT(1)
 #define VRA_PATH_BROKEN		BIT(2)
+
+static inline bool vra_vq_packed(const struct vra_virtqueue *vq)
+{
+	return READ_ONCE(vq->path) & VRA_PATH_PACKED;
+}
+
+static inline bool vra_vq_in_order(const struct vra_virtqueue *vq)
+{
+	return READ_ONCE(vq->path) & VRA_PATH_IN_ORDER;
+}
 
 static inline bool vra_vq_broken(const struct vra_virtqueue *vq)
 {

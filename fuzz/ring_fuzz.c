@@ -388,7 +388,7 @@ static enum expect predict(struct fstate *s, void **token, u32 *elen)
 
 	if (vra_is_broken(s->vq))
 		return EXPECT_NOTHING;
-	if (vq->in_order || vq->batch_left)
+	if (vra_vq_in_order(vq) || vq->batch_left)
 		return EXPECT_ANY;
 #if FUZZ_PACKED
 	{
